@@ -1,0 +1,89 @@
+"""Writes for workspaces, memberships and accounts."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from common.exceptions import ApplicationError
+
+from .models import Account, Membership, Segment, Workspace
+
+
+@transaction.atomic
+def workspace_create_or_update(*, slug: str, name: str = "", **fields) -> tuple[Workspace, bool]:
+    """Create the workspace with this slug, or update the name/settings of the existing one."""
+    if slugify(slug) != slug:
+        raise ApplicationError(f"'{slug}' is not a valid slug: use lowercase letters, digits, '-'.")
+    workspace = Workspace.objects.select_for_update().filter(slug=slug).first()
+    created = workspace is None
+    if created:
+        workspace = Workspace(slug=slug, name=name or slug.replace("-", " ").title())
+    elif name:
+        workspace.name = name
+    for field, value in fields.items():
+        setattr(workspace, field, value)
+    workspace.full_clean()
+    workspace.save()
+    return workspace, created
+
+
+@transaction.atomic
+def membership_set(*, workspace: Workspace, user, role: str) -> tuple[Membership, bool]:
+    """Give the user this role in the workspace, adding the membership when missing."""
+    if role not in Membership.Role.values:
+        raise ApplicationError(
+            f"Unknown role '{role}'. Use one of: {', '.join(Membership.Role.values)}."
+        )
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        workspace=workspace, user=user, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+    return membership, created
+
+
+def user_get_or_create(*, username: str, password: str | None = None, email: str = ""):
+    """The user with this name; created (with the password, else unusable) when missing."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = User(username=username, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+@transaction.atomic
+def account_create(*, workspace: Workspace, **fields) -> Account:
+    account = Account(workspace=workspace, **fields)
+    _validate(account)
+    account.save()
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: Account, **fields) -> Account:
+    for field, value in fields.items():
+        setattr(account, field, value)
+    _validate(account)
+    account.save()
+    account.refresh_from_db(fields=["size_band"])
+    return account
+
+
+@transaction.atomic
+def segment_create(*, workspace: Workspace, name: str, filters: dict, description: str = ""):
+    segment = Segment(workspace=workspace, name=name, filters=filters, description=description)
+    _validate(segment)
+    segment.save()
+    return segment
+
+
+def _validate(obj) -> None:
+    """full_clean() that ignores the generated column, which the database fills in."""
+    obj.full_clean(exclude=["size_band"] if isinstance(obj, Account) else None)

@@ -1,0 +1,44 @@
+"""Abstract building blocks shared by every app; no tables of their own."""
+
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Adds created/updated timestamps maintained by Django."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    """The one way a request-serving query is scoped to a tenant."""
+
+    def for_workspace(self, workspace):
+        workspace_id = getattr(workspace, "pk", workspace)
+        if workspace_id is None:
+            return self.none()
+        return self.filter(workspace_id=workspace_id)
+
+
+class WorkspaceOwnedModel(TimeStampedModel):
+    """A row that belongs to exactly one workspace (tenant)."""
+
+    workspace = models.ForeignKey(
+        "accounts_app.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def check_same_workspace(self, **related) -> dict[str, str]:
+        """Errors for related objects that live in another workspace (used by clean())."""
+        errors = {}
+        for field, obj in related.items():
+            if obj is not None and obj.workspace_id != self.workspace_id:
+                errors[field] = f"This {obj._meta.verbose_name} belongs to another workspace."
+        return errors

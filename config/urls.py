@@ -1,0 +1,9 @@
+"""Top-level URLs: pages per app, the admin, and (later) the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts_app.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsightsAppConfig(AppConfig):
+    name = "insights_app"
+    verbose_name = "Insights"

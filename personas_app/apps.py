@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PersonasAppConfig(AppConfig):
+    name = "personas_app"
+    verbose_name = "Personas"

@@ -1,0 +1,220 @@
+"""factory_boy factories with realistic defaults; related rows share one workspace."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from accounts_app.models import Account, Membership, Segment, Workspace
+from deals_app.models import ActionItem, BusinessCase, Conversation, Deal, DealRole, Tag
+from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
+from personas_app.models import Advocacy, Contact, Persona
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@vendor.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class WorkspaceFactory(DjangoModelFactory):
+    class Meta:
+        model = Workspace
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Vendor {n}")
+    slug = factory.Sequence(lambda n: f"vendor-{n}")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    workspace = factory.SubFactory(WorkspaceFactory)
+    role = Membership.Role.PM
+
+
+class AccountFactory(DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Faker("company")
+    domain = factory.LazyAttribute(
+        lambda a: a.name.lower().replace(" ", "").replace(",", "")[:30] + ".example"
+    )
+    industry = "Financial services"
+    employee_count = 2500
+    country = "Germany"
+    region = "EMEA"
+    deployment_model = Account.DeploymentModel.HYBRID
+    infrastructure = Account.Infrastructure.VIRTUAL_MACHINES
+    lifecycle = Account.Lifecycle.PROSPECT
+
+
+class SegmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Segment {n}")
+    filters = factory.LazyFunction(lambda: {"infrastructure": "virtual_machines"})
+
+
+class PersonaFactory(DjangoModelFactory):
+    class Meta:
+        model = Persona
+        django_get_or_create = ("workspace", "name")
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = "SRE"
+    kind = Persona.Kind.USER
+    success_metric = "MTTR"
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    account = factory.SubFactory(AccountFactory)
+    workspace = factory.SelfAttribute("account.workspace")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    title = "Site Reliability Engineer"
+    seniority = Contact.Seniority.IC
+    email = factory.LazyAttribute(
+        lambda c: f"{c.first_name}.{c.last_name}@customer.example".lower()
+    )
+
+
+class AdvocacyFactory(DjangoModelFactory):
+    class Meta:
+        model = Advocacy
+
+    advocate = factory.SubFactory(ContactFactory)
+    audience = factory.SubFactory(
+        ContactFactory, account=factory.SelfAttribute("..advocate.account")
+    )
+    workspace = factory.SelfAttribute("advocate.workspace")
+
+
+class DealFactory(DjangoModelFactory):
+    class Meta:
+        model = Deal
+
+    account = factory.SubFactory(AccountFactory)
+    workspace = factory.SelfAttribute("account.workspace")
+    name = factory.LazyAttribute(lambda d: f"{d.account.name} – platform")
+    stage = Deal.Stage.DISCOVERY
+    amount = Decimal("120000.00")
+    created_on = dt.date(2026, 1, 15)
+    close_date = dt.date(2026, 6, 30)
+
+
+class DealRoleFactory(DjangoModelFactory):
+    class Meta:
+        model = DealRole
+
+    deal = factory.SubFactory(DealFactory)
+    contact = factory.SubFactory(ContactFactory, account=factory.SelfAttribute("..deal.account"))
+    workspace = factory.SelfAttribute("deal.workspace")
+    role = DealRole.Role.USER
+    stance = DealRole.Stance.SUPPORTER
+
+
+class BusinessCaseFactory(DjangoModelFactory):
+    class Meta:
+        model = BusinessCase
+
+    deal = factory.SubFactory(DealFactory)
+    workspace = factory.SelfAttribute("deal.workspace")
+    metric = BusinessCase.Metric.COST_SAVINGS
+    description = "Retire two legacy monitoring tools."
+    estimated_annual_value = Decimal("400000.00")
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("workspace", "kind", "name")
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = "Alert fatigue"
+    kind = Tag.Kind.PAIN
+
+
+class ConversationFactory(DjangoModelFactory):
+    class Meta:
+        model = Conversation
+
+    account = factory.SubFactory(AccountFactory)
+    workspace = factory.SelfAttribute("account.workspace")
+    occurred_on = dt.date(2026, 3, 10)
+    kind = Conversation.Kind.DISCOVERY
+    title = "Discovery call"
+    notes = "They page three teams for every incident."
+    duration_minutes = 45
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    conversation = factory.SubFactory(ConversationFactory)
+    workspace = factory.SelfAttribute("conversation.workspace")
+    text = "Send the migration guide"
+
+
+class AssumptionFactory(DjangoModelFactory):
+    class Meta:
+        model = Assumption
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    statement = "Teams on virtual machines will not adopt an agent-based product."
+    area = "Deployment"
+
+
+class EvidenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    assumption = factory.SubFactory(AssumptionFactory)
+    workspace = factory.SelfAttribute("assumption.workspace")
+    conversation = factory.SubFactory(
+        ConversationFactory, account__workspace=factory.SelfAttribute("...assumption.workspace")
+    )
+    verdict = Evidence.Verdict.SUPPORTS
+    quote = "We cannot install agents on the VM fleet."
+
+
+class FeatureRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = FeatureRequest
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    title = factory.Sequence(lambda n: f"SAML single sign-on {n}")
+
+
+class FeatureMentionFactory(DjangoModelFactory):
+    class Meta:
+        model = FeatureMention
+
+    feature = factory.SubFactory(FeatureRequestFactory)
+    workspace = factory.SelfAttribute("feature.workspace")
+    account = factory.SubFactory(
+        AccountFactory, workspace=factory.SelfAttribute("..feature.workspace")
+    )
+    importance = FeatureMention.Importance.IMPORTANT
