@@ -9,6 +9,16 @@ from tests.factories import AccountFactory, AdvocacyFactory, ContactFactory, Wor
 
 pytestmark = pytest.mark.django_db
 
+REPORTS_TO = "contact_reports_to_same_account"
+
+
+def _check_deferred_constraints():
+    # PostgreSQL checks the deferred composite key at commit; inside a test, force it now.
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 
 def test_reporting_to_someone_at_another_account_is_rejected_with_a_message():
     boss = ContactFactory.create()
@@ -24,26 +34,18 @@ def test_reporting_to_someone_at_another_account_is_rejected_with_a_message():
 def test_the_database_refuses_a_reporting_line_across_accounts():
     boss = ContactFactory.create()
     report = ContactFactory.create(account=AccountFactory.create(workspace=boss.workspace))
-    with pytest.raises(IntegrityError, match="contact_reports_to_same_account"):
-        with transaction.atomic():
-            Contact.objects.filter(pk=report.pk).update(reports_to=boss)
-            # PostgreSQL checks the deferred composite key at commit; force it now.
-            with transaction.get_connection().cursor() as cursor:
-                if transaction.get_connection().vendor == "postgresql":
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(IntegrityError, match=REPORTS_TO), transaction.atomic():
+        Contact.objects.filter(pk=report.pk).update(reports_to=boss)
+        _check_deferred_constraints()
 
 
 def test_the_database_refuses_moving_a_manager_away_from_their_reports():
     boss = ContactFactory.create()
     ContactFactory.create(account=boss.account, reports_to=boss)
-    with pytest.raises(IntegrityError, match="contact_reports_to_same_account"):
-        with transaction.atomic():
-            Contact.objects.filter(pk=boss.pk).update(
-                account=AccountFactory.create(workspace=boss.workspace)
-            )
-            with transaction.get_connection().cursor() as cursor:
-                if transaction.get_connection().vendor == "postgresql":
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    elsewhere = AccountFactory.create(workspace=boss.workspace)
+    with pytest.raises(IntegrityError, match=REPORTS_TO), transaction.atomic():
+        Contact.objects.filter(pk=boss.pk).update(account=elsewhere)
+        _check_deferred_constraints()
 
 
 def test_reporting_lines_within_an_account_are_fine_and_loops_are_refused():
