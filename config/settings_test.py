@@ -12,3 +12,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 ALLOWED_HOSTS = ["*"]
 # Unit tests run tasks in-process; tests about real workers configure Celery themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files through the finders so tests need no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,56 @@
+# DealLens: `make run` for the demo, `make test` for the suite. Both set up .venv on first use.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+# The embedded demo: SQLite in the project, tasks in-process, whatever .env or the shell says.
+DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(CURDIR)/db.sqlite3'
+# lint/migrate/worker default to DEBUG on (no secret needed); export DJANGO_DEBUG=false to override.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+.PHONY: help install run test lint migrate worker
+
+help:
+	@echo "make run      set up .venv, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
+	@echo "make test     set up .venv and run the test suite (DATABASE_URL, REDIS_URL honoured)"
+	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
+	@echo "make migrate  apply migrations to the database in DATABASE_URL (SQLite by default)"
+	@echo "make worker   a Celery worker (needs REDIS_URL)"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "$(PYTHON) is $$($(PYTHON) --version 2>&1); DealLens needs Python 3.11+"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes, so a second `make run` starts at once.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) seed_demo --if-empty
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+
+migrate: $(STAMP)
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+
+worker: $(STAMP)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and need no worker."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel=INFO
