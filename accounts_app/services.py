@@ -87,3 +87,23 @@ def segment_create(*, workspace: Workspace, name: str, filters: dict, descriptio
 def _validate(obj) -> None:
     """full_clean() that ignores the generated column, which the database fills in."""
     obj.full_clean(exclude=["size_band"] if isinstance(obj, Account) else None)
+
+
+WORKSPACE_EDITABLE_FIELDS = ("name", "currency", "hourly_cost")
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, **fields) -> Workspace:
+    """Change a workspace's name, currency or hourly cost (the settings an admin edits)."""
+    unknown = sorted(set(fields) - set(WORKSPACE_EDITABLE_FIELDS))
+    if unknown:
+        raise ApplicationError(
+            f"Cannot change {', '.join(unknown)} of a workspace. "
+            f"Editable: {', '.join(WORKSPACE_EDITABLE_FIELDS)}."
+        )
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    for field, value in fields.items():
+        setattr(workspace, field, value)
+    workspace.full_clean()
+    workspace.save(update_fields=[*fields, "updated_at"])
+    return workspace

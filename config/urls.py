@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts_app.urls")),
+    path("", include("deals_app.urls")),
 ]

@@ -1,0 +1,75 @@
+"""Forms that read the GET filters of the deal and conversation pages.
+
+An invalid filter value is ignored (the default applies) rather than answered with an error page.
+"""
+
+from django import forms
+
+from .models import Conversation, Deal
+from .selectors import DIMENSIONS, STAGE_ALL, STAGE_CLOSED, STAGE_OPEN
+
+DIMENSION_LABELS = {
+    "industry": "Industry",
+    "size_band": "Company size",
+    "country": "Country",
+    "region": "Region",
+    "deployment_model": "Deployment model",
+    "infrastructure": "Infrastructure",
+    "lifecycle": "Lifecycle",
+}
+assert set(DIMENSION_LABELS) == set(DIMENSIONS), "every dimension needs a label"
+
+
+class _FilterForm(forms.Form):
+    """A GET filter form whose ``filters`` are the cleaned values, or the defaults when invalid."""
+
+    defaults: dict = {}
+
+    @property
+    def filters(self) -> dict:
+        values = dict(self.defaults)
+        self.is_valid()  # fills cleaned_data with the valid fields only
+        values.update({k: v for k, v in self.cleaned_data.items() if v})
+        return values
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when the user narrowed the list beyond the defaults."""
+        return any(self.filters.get(k) != self.defaults.get(k) for k in self.fields)
+
+
+class ConversationFilterForm(_FilterForm):
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "All kinds"), *Conversation.Kind.choices]
+    )
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        strip=True,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Search titles and notes", "type": "search"}),
+    )
+    defaults = {"kind": "", "q": ""}
+
+
+class DealFilterForm(_FilterForm):
+    stage = forms.ChoiceField(
+        required=False,
+        choices=[
+            (STAGE_OPEN, "Open deals"),
+            (STAGE_CLOSED, "Closed deals"),
+            (STAGE_ALL, "All stages"),
+            *Deal.Stage.choices,
+        ],
+    )
+    owner = forms.ChoiceField(required=False, choices=[("", "Any owner"), ("me", "My deals")])
+    defaults = {"stage": STAGE_OPEN, "owner": ""}
+
+
+class DashboardForm(_FilterForm):
+    dimension = forms.ChoiceField(
+        required=False,
+        label="Group accounts by",
+        choices=list(DIMENSION_LABELS.items()),
+    )
+    defaults = {"dimension": "industry"}

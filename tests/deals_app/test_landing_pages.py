@@ -1,0 +1,426 @@
+"""The landing pages: conversation log, deal list and segment dashboard.
+
+Each shows only the current workspace's rows, filters as asked, and issues the same number of
+queries whatever the number of rows.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deals_app.models import Conversation, Deal
+from deals_app.selectors import deal_outcomes_by
+from tests.factories import (
+    AccountFactory,
+    ContactFactory,
+    ConversationFactory,
+    DealFactory,
+    DealRoleFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pm_client(client, member):
+    client.force_login(member("pm", username="pat"))
+    return client
+
+
+def rows_of(response, name: str) -> list:
+    return list(response.context[name])
+
+
+def query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# ---------------------------------------------------------------- conversations
+
+
+def _conversation(workspace, **kwargs):
+    """A conversation with a deal, two participants, two tags and who logged it."""
+    account = AccountFactory.create(workspace=workspace)
+    deal = DealFactory.create(account=account, workspace=workspace)
+    conversation = ConversationFactory.create(
+        account=account, workspace=workspace, deal=deal, **kwargs
+    )
+    conversation.participants.add(*ContactFactory.create_batch(2, account=account))
+    conversation.tags.add(
+        TagFactory.create(workspace=workspace, name="Alert fatigue"),
+        TagFactory.create(workspace=workspace, name="Air-gapped", kind="constraint"),
+    )
+    return conversation
+
+
+def test_conversations_show_the_row_details(pm_client, workspace):
+    logger = UserFactory.create(username="lee", first_name="Lee", last_name="Adama")
+    conversation = _conversation(
+        workspace, title="Kickoff with Initech", kind="demo", logged_by=logger
+    )
+    response = pm_client.get("/conversations/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    (row,) = rows_of(response, "conversations")
+    assert row.participant_count == 2
+    for text in (
+        "Kickoff with Initech",
+        conversation.account.name,
+        conversation.deal.name,
+        "Demo",
+        "Alert fatigue",
+        "Air-gapped",
+        "Lee Adama",
+        "Mar 10, 2026",
+    ):
+        assert text in page, text
+
+
+def test_conversations_show_only_the_current_workspace(pm_client, workspace, other_workspace):
+    ConversationFactory.create(account__workspace=workspace, title="Ours")
+    ConversationFactory.create(account__workspace=other_workspace, title="Theirs")
+    response = pm_client.get("/conversations/")
+    assert [c.title for c in rows_of(response, "conversations")] == ["Ours"]
+    assert "Theirs" not in response.content.decode()
+    # Filters cannot reach across either.
+    response = pm_client.get("/conversations/?q=Theirs")
+    assert rows_of(response, "conversations") == []
+
+
+def test_conversations_are_newest_first(pm_client, workspace):
+    for day, title in ((1, "Older"), (20, "Newest"), (10, "Middle")):
+        ConversationFactory.create(
+            account__workspace=workspace, title=title, occurred_on=dt.date(2026, 3, day)
+        )
+    titles = [c.title for c in rows_of(pm_client.get("/conversations/"), "conversations")]
+    assert titles == ["Newest", "Middle", "Older"]
+
+
+def test_conversations_filter_by_kind_and_search_title_and_notes(pm_client, workspace):
+    ConversationFactory.create(
+        account__workspace=workspace, kind="discovery", title="SSO pains", notes="x"
+    )
+    ConversationFactory.create(
+        account__workspace=workspace, kind="win_loss", title="Lost to Contoso", notes="price"
+    )
+    ConversationFactory.create(
+        account__workspace=workspace, kind="discovery", title="Weekly", notes="They need SAML SSO"
+    )
+
+    def titles(query):
+        response = pm_client.get(f"/conversations/?{query}")
+        return sorted(c.title for c in rows_of(response, "conversations"))
+
+    assert titles("kind=win_loss") == ["Lost to Contoso"]
+    assert titles("q=sso") == ["SSO pains", "Weekly"]
+    assert titles("q=sso&kind=discovery") == ["SSO pains", "Weekly"]
+    assert titles("q=contoso&kind=discovery") == []
+    assert titles("kind=bogus") == ["Lost to Contoso", "SSO pains", "Weekly"]  # ignored
+
+
+def test_conversations_empty_states(pm_client, workspace):
+    page = pm_client.get("/conversations/").content.decode()
+    assert "No conversations logged yet" in page
+    ConversationFactory.create(account__workspace=workspace, kind="demo")
+    page = pm_client.get("/conversations/?kind=qbr").content.decode()
+    assert "No conversations match these filters" in page
+    assert "Clear filters" in page
+
+
+def test_conversations_paginate_by_fifty(pm_client, workspace):
+    account = AccountFactory.create(workspace=workspace)
+    Conversation.objects.bulk_create(
+        Conversation(
+            workspace=workspace, account=account, title=f"Call {i}", occurred_on=dt.date(2026, 1, 1)
+        )
+        for i in range(55)
+    )
+    response = pm_client.get("/conversations/")
+    assert len(rows_of(response, "conversations")) == 50
+    assert "Showing <strong>1–50</strong> of <strong>55</strong>" in response.content.decode()
+    response = pm_client.get("/conversations/?page=2")
+    assert len(rows_of(response, "conversations")) == 5
+    assert pm_client.get("/conversations/?page=99").status_code == 200  # last page, not a 404
+    assert pm_client.get("/conversations/?page=abc").status_code == 200
+
+
+def test_conversations_page_queries_do_not_grow_with_rows(pm_client, workspace):
+    for _ in range(5):
+        _conversation(workspace)
+    few = query_count(pm_client, "/conversations/")
+    for _ in range(45):
+        _conversation(workspace)
+    many = query_count(pm_client, "/conversations/")
+    assert len(rows_of(pm_client.get("/conversations/"), "conversations")) == 50
+    assert many == few
+
+
+# ------------------------------------------------------------------------ deals
+
+
+@pytest.fixture
+def sales_client(client, member):
+    user = member("sales", username="sally")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_deals_show_open_deals_of_the_workspace_by_default(
+    sales_client, workspace, other_workspace
+):
+    DealFactory.create(account__workspace=workspace, name="Open one", stage="proposal")
+    DealFactory.create(account__workspace=workspace, name="Won one", stage="closed_won")
+    DealFactory.create(account__workspace=other_workspace, name="Their open one")
+    response = sales_client.get("/deals/")
+    assert [d.name for d in rows_of(response, "deals")] == ["Open one"]
+    page = response.content.decode()
+    assert "Their open one" not in page
+    assert "Won one" not in page
+
+
+def test_deals_show_the_row_details(sales_client, workspace):
+    owner = UserFactory.create(first_name="Sally", last_name="Sales")
+    deal = DealFactory.create(
+        account__workspace=workspace,
+        account__name="Initech",
+        name="Initech – observability",
+        stage="negotiation",
+        amount=Decimal("1234567.50"),
+        close_date=dt.date(2099, 9, 30),
+        owner=owner,
+    )
+    DealRoleFactory.create(deal=deal, role="champion")
+    role = DealRoleFactory.create(deal=deal, role="economic_buyer")
+    DealRoleFactory.create(deal=deal, contact=role.contact, role="decision_maker")  # same person
+    response = sales_client.get("/deals/")
+    (row,) = rows_of(response, "deals")
+    assert row.contact_count == 2
+    page = response.content.decode()
+    for text in (
+        "Initech – observability",
+        "Initech",
+        "badge-stage-negotiation",
+        "Negotiation",
+        "1,234,567.50",
+        "Sep 30, 2099",
+        "Sally Sales",
+    ):
+        assert text in page, text
+
+
+def test_deals_filter_by_stage_and_owner(sales_client, workspace):
+    me, someone = sales_client.user, UserFactory.create()
+    DealFactory.create(account__workspace=workspace, name="Mine open", owner=me)
+    DealFactory.create(account__workspace=workspace, name="Mine won", owner=me, stage="closed_won")
+    DealFactory.create(
+        account__workspace=workspace,
+        name="Theirs lost",
+        owner=someone,
+        stage="closed_lost",
+        loss_reason="price",
+    )
+    DealFactory.create(account__workspace=workspace, name="Unowned eval", stage="evaluation")
+
+    def names(query):
+        return sorted(d.name for d in rows_of(sales_client.get(f"/deals/?{query}"), "deals"))
+
+    assert names("") == ["Mine open", "Unowned eval"]
+    assert names("stage=closed_won") == ["Mine won"]
+    assert names("stage=evaluation") == ["Unowned eval"]
+    assert names("stage=closed") == ["Mine won", "Theirs lost"]
+    assert names("stage=all") == ["Mine open", "Mine won", "Theirs lost", "Unowned eval"]
+    assert names("owner=me") == ["Mine open"]
+    assert names("owner=me&stage=all") == ["Mine open", "Mine won"]
+    assert names("stage=nonsense") == ["Mine open", "Unowned eval"]  # falls back to open
+
+
+def test_deal_totals_cover_the_filtered_set_not_just_the_page(sales_client, workspace):
+    account = AccountFactory.create(workspace=workspace)
+    Deal.objects.bulk_create(
+        Deal(
+            workspace=workspace,
+            account=account,
+            name=f"D{i}",
+            stage="discovery",
+            amount=Decimal("1000.25"),
+        )
+        for i in range(60)
+    )
+    DealFactory.create(account=account, workspace=workspace, amount=None)  # unknown counts as 0
+    DealFactory.create(
+        account=account, workspace=workspace, stage="closed_won", amount=Decimal("5")
+    )  # not open
+    DealFactory.create(
+        account__workspace=AccountFactory.create().workspace, amount=Decimal("999")
+    )  # another workspace
+    response = sales_client.get("/deals/")
+    assert response.context["totals"] == {"count": 61, "amount": Decimal("60015.00")}
+    assert len(rows_of(response, "deals")) == 50
+    page = response.content.decode()
+    assert '<dd data-testid="total-count">61</dd>' in page
+    assert "60,015" in page
+    assert "of <strong>61</strong>" in page
+    totals = sales_client.get("/deals/?stage=closed_won").context["totals"]
+    assert totals == {"count": 1, "amount": Decimal("5.00")}
+
+
+def test_deals_are_shown_in_the_workspace_currency(sales_client, workspace):
+    workspace.currency = "EUR"
+    workspace.save()
+    DealFactory.create(account__workspace=workspace, amount=Decimal("120000"))
+    page = sales_client.get("/deals/").content.decode()
+    assert '<span class="th-sub">EUR</span>' in page
+    assert "EUR</span> 120,000" in page  # the total
+    assert "USD" not in page
+
+
+def test_deals_empty_states(sales_client, workspace):
+    assert "No open deals" in sales_client.get("/deals/").content.decode()
+    page = sales_client.get("/deals/?stage=closed_lost").content.decode()
+    assert "No deals match these filters" in page
+
+
+def test_deals_page_queries_do_not_grow_with_rows(sales_client, workspace):
+    def add_deals(n):
+        for _ in range(n):
+            deal = DealFactory.create(account__workspace=workspace, owner=UserFactory.create())
+            DealRoleFactory.create_batch(2, deal=deal)
+
+    add_deals(5)
+    few = query_count(sales_client, "/deals/")
+    add_deals(45)
+    many = query_count(sales_client, "/deals/")
+    assert many == few
+
+
+def test_deals_page_stays_within_a_query_budget(
+    sales_client, workspace, django_assert_max_num_queries
+):
+    for _ in range(5):
+        DealRoleFactory.create(deal__account__workspace=workspace)
+    # session, user, membership, switcher, totals, rows
+    with django_assert_max_num_queries(8):
+        assert sales_client.get("/deals/").status_code == 200
+
+
+# -------------------------------------------------------------------- dashboard
+
+
+@pytest.fixture
+def exec_client(client, member):
+    client.force_login(member("exec"))
+    return client
+
+
+@pytest.fixture
+def small_book(workspace, other_workspace):
+    """Fintech: 2 accounts, won 100 + 50, lost 30, open 200 + unknown; Retail: 1 account, open
+    70; no industry: 1 account without deals. Noise in another workspace."""
+    fin_a = AccountFactory.create(workspace=workspace, industry="Fintech", country="Germany")
+    fin_b = AccountFactory.create(
+        workspace=workspace, industry="Fintech", country="France", employee_count=50
+    )
+    retail = AccountFactory.create(workspace=workspace, industry="Retail", country="Germany")
+    AccountFactory.create(workspace=workspace, industry="", country="", employee_count=None)
+    for account, stage, amount in (
+        (fin_a, "closed_won", "100"),
+        (fin_a, "closed_lost", "30"),
+        (fin_a, "proposal", "200"),
+        (fin_b, "closed_won", "50"),
+        (fin_b, "discovery", None),
+        (retail, "evaluation", "70"),
+    ):
+        DealFactory.create(
+            account=account,
+            workspace=workspace,
+            stage=stage,
+            amount=Decimal(amount) if amount else None,
+            loss_reason="price" if stage == "closed_lost" else "",
+        )
+    noise = AccountFactory.create(workspace=other_workspace, industry="Fintech")
+    DealFactory.create(
+        account=noise, workspace=other_workspace, stage="closed_won", amount=Decimal("1000000")
+    )
+
+
+def test_dashboard_numbers_by_industry(exec_client, small_book):
+    response = exec_client.get("/dashboard/")
+    rows = {row["value"]: row for row in response.context["rows"]}
+    assert set(rows) == {"Fintech", "Retail", "unknown"}
+    fintech = rows["Fintech"]
+    assert (fintech["accounts"], fintech["deals"], fintech["won"], fintech["lost"]) == (2, 5, 2, 1)
+    assert fintech["win_rate"] == pytest.approx(2 / 3)
+    assert fintech["revenue_won"] == Decimal("150")
+    assert fintech["pipeline"] == Decimal("200")
+    retail = rows["Retail"]
+    assert (retail["accounts"], retail["deals"], retail["won"], retail["lost"]) == (1, 1, 0, 0)
+    assert retail["win_rate"] is None
+    assert retail["pipeline"] == Decimal("70")
+    unknown = rows["unknown"]
+    assert (unknown["accounts"], unknown["deals"], unknown["win_rate"]) == (1, 0, None)
+    assert unknown["revenue_won"] == Decimal("0")
+
+    total = response.context["total"]
+    assert (total["accounts"], total["deals"], total["won"], total["lost"]) == (4, 6, 2, 1)
+    assert total["revenue_won"] == Decimal("150")
+    assert total["pipeline"] == Decimal("270")
+
+    page = response.content.decode()
+    assert "67%" in page  # Fintech win rate
+    assert "unknown" in page
+    assert "1,000,000" not in page  # the other workspace's deal
+
+
+def test_dashboard_groups_by_another_dimension(exec_client, small_book):
+    response = exec_client.get("/dashboard/?dimension=size_band")
+    rows = {row["value"]: row for row in response.context["rows"]}
+    assert rows["enterprise"]["accounts"] == 2
+    assert rows["enterprise"]["label"] == "Enterprise (1,000–9,999)"
+    assert rows["smb"]["revenue_won"] == Decimal("50")
+    assert rows["unknown"]["accounts"] == 1
+    rows = {r["value"]: r for r in exec_client.get("/dashboard/?dimension=country").context["rows"]}
+    assert rows["Germany"]["deals"] == 4
+    assert rows["unknown"]["deals"] == 0
+
+
+def test_dashboard_ignores_an_unknown_dimension(exec_client, small_book):
+    response = exec_client.get("/dashboard/?dimension=password")
+    assert response.status_code == 200
+    assert response.context["dimension"] == "industry"
+
+
+def test_dashboard_is_one_grouped_query(workspace, small_book, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = deal_outcomes_by(workspace=workspace, dimension="lifecycle")
+    assert rows[0]["value"] == "prospect"
+
+
+def test_dashboard_empty_state(exec_client, workspace):
+    page = exec_client.get("/dashboard/").content.decode()
+    assert "No accounts yet" in page
+
+
+def test_dashboard_queries_do_not_grow_with_rows(exec_client, workspace):
+    for i in range(5):
+        DealFactory.create(account__workspace=workspace, account__industry=f"Industry {i}")
+    few = query_count(exec_client, "/dashboard/")
+    for i in range(45):
+        DealFactory.create(account__workspace=workspace, account__industry=f"Industry {i % 20}")
+    many = query_count(exec_client, "/dashboard/")
+    assert many == few
+
+
+@pytest.mark.parametrize("url", ["/conversations/", "/deals/", "/dashboard/"])
+@pytest.mark.parametrize("role", ["pm", "sales", "exec", "admin"])
+def test_every_member_can_read_every_landing_page(client, member, role, url):
+    client.force_login(member(role))
+    assert client.get(url).status_code == 200
