@@ -1,0 +1,7 @@
+"""API routes of deals_app under /api/v1/."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter(trailing_slash=True)
+
+urlpatterns = router.urls
