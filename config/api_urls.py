@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("personas_app.api.urls")),
     path("", include("deals_app.api.urls")),
     path("", include("insights_app.api.urls")),
+    path("", include("insights_app.api.insights_urls")),
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
 
-from .models import InsightState
+from insights_app.models import InsightState
 
 
 @transaction.atomic

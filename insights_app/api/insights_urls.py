@@ -1,0 +1,3 @@
+"""Insight read endpoints, recompute and task progress under /api/v1/ (filled by the engine)."""
+
+urlpatterns: list = []
