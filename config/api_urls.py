@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("deals_app.api.urls")),
     path("", include("insights_app.api.urls")),
     path("", include("insights_app.api.insights_urls")),
+    path("", include("deals_app.api.imports_urls")),
 ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("accounts_app.urls")),
     path("", include("deals_app.urls")),
+    path("", include("deals_app.imports.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Pages of the CRM import (/imports/)."""
+
+urlpatterns: list = []
