@@ -4,9 +4,9 @@ from django.views.generic import ListView, TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
 
-from .forms import DIMENSION_LABELS, ConversationFilterForm, DashboardForm, DealFilterForm
-from .models import Conversation, Deal
-from .selectors import (
+from deals_app.forms import DIMENSION_LABELS, ConversationFilterForm, DashboardForm, DealFilterForm
+from deals_app.models import Conversation, Deal
+from deals_app.selectors import (
     conversation_list,
     deal_list,
     deal_outcomes_by,
