@@ -13,14 +13,17 @@ DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(CURDIR)/db.sq
 # lint/migrate/worker default to DEBUG on (no secret needed); export DJANGO_DEBUG=false to override.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: help install run test lint migrate worker
+.PHONY: help install run test lint migrate worker beat bench bench-small
 
 help:
 	@echo "make run      set up .venv, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test     set up .venv and run the test suite (DATABASE_URL, REDIS_URL honoured)"
 	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
 	@echo "make migrate  apply migrations to the database in DATABASE_URL (SQLite by default)"
-	@echo "make worker   a Celery worker (needs REDIS_URL)"
+	@echo "make worker   a Celery worker on the celery and insights queues (needs REDIS_URL)"
+	@echo "make beat     Celery beat: the debounced and the nightly insight recomputes (needs REDIS_URL)"
+	@echo "make bench    insights recompute benchmark at full scale (DATABASE_URL=postgres://…)"
+	@echo "make bench-small  the same benchmark at scale 1 (quick; prints, writes no docs)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3)"; exit 1; }
@@ -53,4 +56,15 @@ migrate: $(STAMP)
 
 worker: $(STAMP)
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and need no worker."; exit 1; }
-	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel=INFO
+	$(DEV_ENV) $(BIN)/celery -A config worker --queues=celery,insights --loglevel=INFO
+
+beat: $(STAMP)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): beat schedules tasks for a worker."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A config beat --loglevel=INFO
+
+# The benchmarks need PostgreSQL (PRODUCT.md §9 is measured there): DATABASE_URL=postgres://…
+bench: $(STAMP)
+	$(DEV_ENV) $(BIN)/python bench/insights.py
+
+bench-small: $(STAMP)
+	$(DEV_ENV) $(BIN)/python bench/insights.py --scale 1 --workspace bench-small --no-write

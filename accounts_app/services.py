@@ -67,7 +67,8 @@ def account_create(*, workspace: Workspace, **fields) -> Account:
 
 
 @transaction.atomic
-def account_update(*, account: Account, **fields) -> Account:
+def account_update(*, account: Account, workspace: Workspace | None = None, **fields) -> Account:
+    _check_owned(account, workspace)
     for field, value in fields.items():
         setattr(account, field, value)
     _validate(account)
@@ -82,6 +83,35 @@ def segment_create(*, workspace: Workspace, name: str, filters: dict, descriptio
     _validate(segment)
     segment.save()
     return segment
+
+
+@transaction.atomic
+def account_delete(*, workspace: Workspace, account: Account) -> None:
+    """Delete an account with its contacts, deals and conversations (database cascade)."""
+    _check_owned(account, workspace)
+    account.delete()
+
+
+@transaction.atomic
+def segment_update(*, workspace: Workspace, segment: Segment, **fields) -> Segment:
+    _check_owned(segment, workspace)
+    for field, value in fields.items():
+        setattr(segment, field, value)
+    _validate(segment)
+    segment.save()
+    return segment
+
+
+@transaction.atomic
+def segment_delete(*, workspace: Workspace, segment: Segment) -> None:
+    _check_owned(segment, workspace)
+    segment.delete()
+
+
+def _check_owned(obj, workspace: Workspace | None) -> None:
+    """A service never changes another workspace's row, whatever its caller passed."""
+    if workspace is not None and obj.workspace_id != workspace.pk:
+        raise ApplicationError(f"This {obj._meta.verbose_name} belongs to another workspace.")
 
 
 def _validate(obj) -> None:

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+import plotly
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,7 +117,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js from the plotly package itself, so charts work offline (no CDN).
+    ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -144,30 +150,48 @@ if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
+    # Token first, so a request without credentials answers 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "accounts_app.api.plumbing.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "accounts_app.api.plumbing.SearchFilter",
+        "accounts_app.api.plumbing.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts_app.api.schema.WorkspaceAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DealLens API",
-    "DESCRIPTION": "Deal intelligence for enterprise product and sales teams.",
+    "DESCRIPTION": (
+        "Deal intelligence for enterprise product and sales teams. Authenticate with a session "
+        "or `Authorization: Token KEY`; name the workspace with `X-Workspace: SLUG` (optional "
+        "when you belong to one). Money is a decimal string, dates are ISO 8601. Every member "
+        "reads everything in the workspace; who writes what is said on each operation."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components, so read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The API takes JSON bodies (the browsable API's forms still work; they are not documented).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "LossReasonEnum": "deals_app.models.LossReason",
+        "DealRoleEnum": "deals_app.models.DealRole.Role",
+        "MembershipRoleEnum": "accounts_app.models.Membership.Role",
+        "FeatureRequestStatusEnum": "insights_app.models.FeatureRequest.Status",
+        "ScorecardStatusEnum": "deals_app.models.ScorecardItem.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (embedded default).
@@ -179,14 +203,52 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Tasks are idempotent, so a task whose worker died is run again (STYLE.md §6).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=720)
 CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With Redis down a request must not hang: connecting gives up after 2 s (for every retry
+# together), a silent socket after 3 s, and a publish is retried once.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged task (its worker died) is handed out again after this long; it must
+    # exceed the longest task (CELERY_TASK_TIME_LIMIT).
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 3.0,
+    "socket_keepalive": True,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"]
+# Heavy work has its own queue, so a long recompute never delays quick tasks; the worker in
+# docker-compose.yml and `make worker` listen to both queues.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"insights_app.tasks.insights_recompute*": {"queue": "insights"}}
+# Debounce: data changes only mark a workspace dirty; this recomputes dirty workspaces, so a
+# burst of edits costs one recompute. Plus a nightly full recompute (the 90-day window moves).
+INSIGHTS_DEBOUNCE_SECONDS = 30.0
+CELERY_BEAT_SCHEDULE = {
+    "insights-recompute-dirty": {
+        "task": "insights_app.tasks.insights_recompute_dirty_workspaces",
+        "schedule": INSIGHTS_DEBOUNCE_SECONDS,
+        "options": {"expires": INSIGHTS_DEBOUNCE_SECONDS},  # a backlog does not pile them up
+    },
+    "insights-recompute-nightly": {
+        "task": "insights_app.tasks.insights_recompute_all_workspaces",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 CACHES = {

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("accounts_app.urls")),
     path("", include("deals_app.urls")),
     path("", include("deals_app.imports.urls")),
+    path("", include("insights_app.urls")),
 ]

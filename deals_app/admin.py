@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import ActionItem, BusinessCase, Conversation, Deal, DealRole, Tag
+from .models import (
+    ActionItem,
+    BusinessCase,
+    Conversation,
+    Deal,
+    DealRole,
+    ImportJob,
+    ScorecardItem,
+    Tag,
+)
 
 
 class DealRoleInline(admin.TabularInline):
@@ -92,3 +101,21 @@ class ActionItemAdmin(admin.ModelAdmin):
     search_fields = ["text", "conversation__title"]
     list_select_related = ["conversation", "owner"]
     raw_id_fields = ["conversation", "owner"]
+
+
+@admin.register(ScorecardItem)
+class ScorecardItemAdmin(admin.ModelAdmin):
+    list_display = ["deal", "key", "status", "set_by", "updated_at"]
+    list_filter = ["key", "status", "workspace"]
+    search_fields = ["deal__name", "note"]
+    list_select_related = ["deal", "set_by"]
+    raw_id_fields = ["deal", "set_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "workspace", "state", "progress", "created_by", "created_at"]
+    list_filter = ["state", "workspace"]
+    search_fields = ["report"]
+    list_select_related = ["workspace", "created_by"]
+    raw_id_fields = ["created_by"]

@@ -453,3 +453,128 @@ class ActionItem(WorkspaceOwnedModel):
         )
         if errors:
             raise ValidationError(errors)
+
+
+class ScorecardItem(WorkspaceOwnedModel):
+    """A MEDDPICC letter of one deal set by hand; it overrides what the data says for that key.
+
+    Letters nobody set are derived from the deal's data (deals_app.selectors.deal_scorecard).
+    """
+
+    class Key(models.TextChoices):
+        METRICS = "metrics", "Metrics"
+        ECONOMIC_BUYER = "economic_buyer", "Economic buyer"
+        DECISION_CRITERIA = "decision_criteria", "Decision criteria"
+        DECISION_PROCESS = "decision_process", "Decision process"
+        PAPER_PROCESS = "paper_process", "Paper process"
+        IDENTIFY_PAIN = "identify_pain", "Identify pain"
+        CHAMPION = "champion", "Champion"
+        COMPETITION = "competition", "Competition"
+
+    class Status(models.TextChoices):
+        MISSING = "missing", "Missing"
+        PARTIAL = "partial", "Partial"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="scorecard_items")
+    key = models.CharField(max_length=20, choices=Key.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    note = models.TextField(blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["deal", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "key"],
+                name="scorecarditem_unique_key",
+                violation_error_message="This deal already has a value for this letter.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    key__in=[
+                        "metrics",
+                        "economic_buyer",
+                        "decision_criteria",
+                        "decision_process",
+                        "paper_process",
+                        "identify_pain",
+                        "champion",
+                        "competition",
+                    ]
+                ),
+                name="scorecarditem_key_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["missing", "partial", "confirmed"]),
+                name="scorecarditem_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "deal"], name="scorecarditem_ws_deal")]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}: {self.get_status_display().lower()} on {self.deal}"
+
+    def clean(self) -> None:
+        errors = self.check_same_workspace(deal=self.deal if self.deal_id else None)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ImportJob(WorkspaceOwnedModel):
+    """One CRM import: its files and what they were recognised as, its state and progress, and
+    the report (counts per kind, every bad row). The import itself is all or nothing."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Waiting for you"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Refused"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    progress_message = models.CharField(max_length=300, blank=True)
+    files = models.JSONField(
+        default=list, blank=True, help_text="Per file: name, stored path, kind, columns."
+    )
+    mapping = models.JSONField(default=dict, blank=True)
+    counts = models.JSONField(default=dict, blank=True, help_text="Per kind: created, updated…")
+    errors = models.JSONField(default=list, blank=True, help_text="Every bad row (10,000 max).")
+    error_count = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    report = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "queued", "running", "succeeded", "failed"]),
+                name="importjob_state_valid",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="importjob_progress_pct"),
+        ]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="importjob_ws_created")]
+
+    def __str__(self) -> str:
+        names = ", ".join(f.get("name", "?") for f in self.files) or "no files"
+        return f"Import {self.pk} ({names})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)

@@ -8,4 +8,8 @@ urlpatterns = [
     path("conversations/", views.ConversationListView.as_view(), name="conversation-list"),
     path("deals/", views.DealListView.as_view(), name="deal-list"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("deals/<int:pk>/", views.DealDetailView.as_view(), name="deal-detail"),
+    path("deals/<int:pk>/edit/<slug:action>/", views.DealEditView.as_view(), name="deal-edit"),
+    path("accounts/", views.AccountListView.as_view(), name="account-list"),
+    path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
 ]

@@ -7,6 +7,7 @@ from .models import (
     FeatureRequest,
     InsightSnapshot,
     InsightState,
+    InsightTask,
 )
 
 
@@ -57,3 +58,12 @@ class InsightStateAdmin(admin.ModelAdmin):
     list_display = ["workspace", "published_version", "data_version", "dirty", "computed_at"]
     list_filter = ["dirty"]
     search_fields = ["workspace__name", "workspace__slug"]
+
+
+@admin.register(InsightTask)
+class InsightTaskAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "state", "progress", "workspace", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["id", "message", "workspace__slug"]
+    readonly_fields = ["result"]
+    list_select_related = ["workspace"]

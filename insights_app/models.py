@@ -1,5 +1,7 @@
 """What we learn: roadmap assumptions and their evidence, feature demand, insight snapshots."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -192,8 +194,16 @@ class InsightSnapshot(WorkspaceOwnedModel):
     """One computed result of PRODUCT.md §4 for a workspace, dimension and family of metrics.
 
     A recompute writes every row of a new ``version`` and then publishes that version on the
-    workspace's InsightState in the same transaction, so readers never see a mix.
+    workspace's InsightState in the same transaction, so readers never see a mix. ``kind`` is
+    ``segments``, ``features``, ``assumptions`` or ``trend``; ``dimension`` is an account
+    dimension (``industry``…) or ``segment:<id>`` for a saved segment.
     """
+
+    class Kind(models.TextChoices):
+        SEGMENTS = "segments", "Segment metrics"
+        FEATURES = "features", "Feature demand"
+        ASSUMPTIONS = "assumptions", "Assumption support"
+        TREND = "trend", "Quarterly trend"
 
     version = models.PositiveIntegerField()
     dimension = models.CharField(max_length=60)
@@ -215,7 +225,13 @@ class InsightSnapshot(WorkspaceOwnedModel):
 
 
 class InsightState(WorkspaceOwnedModel):
-    """Per workspace: which snapshot version is published and whether data changed since."""
+    """Per workspace: which snapshot version is published and whether data changed since.
+
+    ``data_version`` is bumped after every committed data change; ``published_data_version`` is
+    the data version the published snapshot reflects, so ``stale`` is the first being larger.
+    ``last_version`` hands out snapshot versions; ``lease_until`` keeps two scheduled
+    recomputes of one workspace from running at once.
+    """
 
     published_version = models.PositiveIntegerField(default=0)
     data_version = models.PositiveBigIntegerField(
@@ -223,12 +239,77 @@ class InsightState(WorkspaceOwnedModel):
     )
     dirty = models.BooleanField(default=False)
     computed_at = models.DateTimeField(null=True, blank=True)
+    published_data_version = models.PositiveBigIntegerField(
+        default=0, help_text="The data_version the published snapshot reflects."
+    )
+    last_version = models.PositiveIntegerField(
+        default=0, help_text="The highest snapshot version handed out to a recompute."
+    )
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A scheduled recompute holds the workspace until then."
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["workspace"], name="insightstate_one_per_workspace"),
+            models.CheckConstraint(
+                condition=Q(published_version__lte=models.F("last_version")),
+                name="insightstate_published_version_handed_out",
+            ),
         ]
         indexes = [models.Index(fields=["dirty"], name="insightstate_dirty")]
 
     def __str__(self) -> str:
         return f"Insights of workspace {self.workspace_id}: v{self.published_version}"
+
+    @property
+    def stale(self) -> bool:
+        return self.data_version > self.published_data_version
+
+
+class InsightTask(WorkspaceOwnedModel):
+    """A requested background recompute and how far it got; answers ``tasks/<id>/``.
+
+    The id is the Celery task id, so a redelivered task updates the same row.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        INSIGHTS_RECOMPUTE = "insights_recompute", "Insights recompute"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40, choices=Kind.choices, default=Kind.INSIGHTS_RECOMPUTE)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    message = models.CharField(max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="insighttask_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "succeeded", "failed"]),
+                name="insighttask_state_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="insighttask_ws_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.id} ({self.state})"

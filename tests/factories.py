@@ -8,7 +8,15 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from accounts_app.models import Account, Membership, Segment, Workspace
-from deals_app.models import ActionItem, BusinessCase, Conversation, Deal, DealRole, Tag
+from deals_app.models import (
+    ActionItem,
+    BusinessCase,
+    Conversation,
+    Deal,
+    DealRole,
+    ScorecardItem,
+    Tag,
+)
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
 from personas_app.models import Advocacy, Contact, Persona
 
@@ -218,3 +226,43 @@ class FeatureMentionFactory(DjangoModelFactory):
         AccountFactory, workspace=factory.SelfAttribute("..feature.workspace")
     )
     importance = FeatureMention.Importance.IMPORTANT
+
+
+class ScorecardItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ScorecardItem
+
+    deal = factory.SubFactory(DealFactory)
+    workspace = factory.SelfAttribute("deal.workspace")
+    key = ScorecardItem.Key.DECISION_CRITERIA
+    status = ScorecardItem.Status.PARTIAL
+    note = "Security review and SSO are the written criteria."
+
+
+class ImportJobFactory(DjangoModelFactory):
+    """A finished CRM import (the files it read are gone once it is over)."""
+
+    class Meta:
+        model = "deals_app.ImportJob"
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    state = "succeeded"
+    progress = 100
+    files = factory.LazyFunction(
+        lambda: [
+            {
+                "name": "Account.csv",
+                "path": "",
+                "kind": "account",
+                "source": "Salesforce Account export",
+                "columns": {"external_id": "Id", "name": "Name"},
+                "rows": 1,
+            }
+        ]
+    )
+    counts = factory.LazyFunction(
+        lambda: {
+            kind: {"created": int(kind == "account"), "updated": 0, "unchanged": 0, "skipped": 0}
+            for kind in ("account", "contact", "deal", "deal_role")
+        }
+    )

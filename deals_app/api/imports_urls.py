@@ -1,3 +1,10 @@
 """API routes of the CRM import under /api/v1/imports/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from deals_app.api.imports import ImportJobViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("imports", ImportJobViewSet, basename="import-job")
+
+urlpatterns = router.urls

@@ -1,5 +1,17 @@
 """Pages of deals_app, split by topic (lists, the deal page, the conversation log)."""
 
+from .deal_detail import DealDetailView, DealEditView
 from .lists import ConversationListView, DashboardView, DealListView, PagedListView
 
-__all__ = ["ConversationListView", "DashboardView", "DealListView", "PagedListView"]
+__all__ = [
+    "ConversationListView",
+    "DashboardView",
+    "DealDetailView",
+    "DealEditView",
+    "DealListView",
+    "PagedListView",
+]
+
+from .accounts import AccountDetailView, AccountListView  # noqa: E402
+
+__all__ += ["AccountDetailView", "AccountListView"]

@@ -1,9 +1,11 @@
 """Pages for conversations, deals and the segment summary: parse, call a selector, render."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.views.generic import ListView, TemplateView
 
+from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
-
 from deals_app.forms import DIMENSION_LABELS, ConversationFilterForm, DashboardForm, DealFilterForm
 from deals_app.models import Conversation, Deal
 from deals_app.selectors import (
@@ -12,7 +14,9 @@ from deals_app.selectors import (
     deal_outcomes_by,
     deal_outcomes_total,
     deal_totals,
+    tag_list,
 )
+from personas_app.models import Persona
 
 PAGE_SIZE = 50
 
@@ -37,14 +41,64 @@ class ConversationListView(PagedListView):
     write_roles = ("pm",)
 
     def get_queryset(self):
-        self.filter_form = ConversationFilterForm(self.request.GET)
+        self.filter_form = ConversationFilterForm(
+            self.request.GET,
+            tags=tag_list(workspace=self.workspace),
+            personas=Persona.objects.for_workspace(self.workspace).only("id", "name"),
+            members=get_user_model()
+            .objects.filter(memberships__workspace=self.workspace)
+            .order_by("first_name", "last_name", "username"),
+        )
         filters = self.filter_form.filters
-        return conversation_list(
+        conversations = conversation_list(
             workspace=self.workspace, kind=filters["kind"], search=filters["q"]
         )
+        return self.narrow(conversations, filters)
+
+    def narrow(self, conversations, filters):
+        """The timeline filters beyond kind and search, each an indexed or EXISTS condition."""
+        through = Conversation.participants.through.objects
+        tagged = Conversation.tags.through.objects
+        if filters["account"]:
+            conversations = conversations.filter(account_id=filters["account"])
+            self.filter_account = (
+                Account.objects.for_workspace(self.workspace).filter(pk=filters["account"]).first()
+            )
+        if filters["tag"]:
+            conversations = conversations.filter(
+                Exists(tagged.filter(conversation_id=OuterRef("pk"), tag_id=filters["tag"]))
+            )
+        if filters["persona"]:
+            conversations = conversations.filter(
+                Exists(
+                    through.filter(
+                        conversation_id=OuterRef("pk"), contact__persona_id=filters["persona"]
+                    )
+                )
+            )
+        if filters["logged_by"] == "me":
+            conversations = conversations.filter(logged_by=self.request.user)
+        elif filters["logged_by"]:
+            conversations = conversations.filter(logged_by_id=int(filters["logged_by"]))
+        if filters["date_from"]:
+            conversations = conversations.filter(occurred_on__gte=filters["date_from"])
+        if filters["date_to"]:
+            conversations = conversations.filter(occurred_on__lte=filters["date_to"])
+        if filters["industry"]:
+            conversations = conversations.filter(account__industry__iexact=filters["industry"])
+        for dimension in ("infrastructure", "deployment_model", "size_band"):
+            if filters[dimension]:
+                conversations = conversations.filter(
+                    **{f"account__{dimension}": filters[dimension]}
+                )
+        return conversations
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            filter_account=getattr(self, "filter_account", None),
+            **kwargs,
+        )
 
 
 class DealListView(PagedListView):

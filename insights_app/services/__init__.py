@@ -1,10 +1,67 @@
 """Writes of insights_app, split by topic; import from here.
 
 - state: the per-workspace data version and dirty flag
-- (snapshots: the recompute that writes and publishes snapshot versions)
+- snapshots: the recompute that writes and publishes snapshot versions, its triggers
+  (changed data, the scheduled debounce, the nightly run) and requested-task progress
 - (catalog: assumptions, evidence, feature requests and mentions)
 """
 
+from .catalog import (
+    assumption_create,
+    assumption_delete,
+    assumption_update,
+    evidence_create,
+    evidence_delete,
+    evidence_update,
+    feature_mention_create,
+    feature_mention_delete,
+    feature_mention_update,
+    feature_request_create,
+    feature_request_delete,
+    feature_request_update,
+)
+from .conversation_log import LogRows, conversation_log, conversation_log_update
+from .snapshots import (
+    RecomputeResult,
+    TaskQueueUnavailable,
+    insight_task_create,
+    insight_task_fail,
+    insight_task_run,
+    insights_compute,
+    insights_mark_changed,
+    insights_recompute,
+    insights_recompute_all,
+    insights_recompute_dirty,
+    insights_recompute_request,
+)
 from .state import workspace_mark_dirty
 
-__all__ = ["workspace_mark_dirty"]
+__all__ = [
+    "RecomputeResult",
+    "TaskQueueUnavailable",
+    "insight_task_create",
+    "insight_task_fail",
+    "insight_task_run",
+    "insights_compute",
+    "insights_mark_changed",
+    "insights_recompute",
+    "insights_recompute_all",
+    "insights_recompute_dirty",
+    "insights_recompute_request",
+    "workspace_mark_dirty",
+]
+__all__ += [  # catalog
+    "assumption_create",
+    "assumption_delete",
+    "assumption_update",
+    "evidence_create",
+    "evidence_delete",
+    "evidence_update",
+    "feature_mention_create",
+    "feature_mention_delete",
+    "feature_mention_update",
+    "feature_request_create",
+    "feature_request_delete",
+    "feature_request_update",
+]
+__all__ += ["LogRows", "conversation_log", "conversation_log_update"]  # conversation_log

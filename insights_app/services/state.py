@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
-
 from insights_app.models import InsightState
 
 

@@ -1,7 +1,12 @@
 """API routes of personas_app under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter(trailing_slash=True)
+from personas_app.api import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("personas", views.PersonaViewSet, basename="persona")
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("advocacies", views.AdvocacyViewSet, basename="advocacy")
 
 urlpatterns = router.urls

@@ -15,8 +15,10 @@ from tests.factories import (
     DealRoleFactory,
     EvidenceFactory,
     FeatureMentionFactory,
+    ImportJobFactory,
     MembershipFactory,
     PersonaFactory,
+    ScorecardItemFactory,
     SegmentFactory,
     TagFactory,
     UserFactory,
@@ -35,12 +37,15 @@ def _populate(workspace):
     AdvocacyFactory.create(advocate__account__workspace=workspace)
     role = DealRoleFactory.create(deal__account__workspace=workspace)
     BusinessCaseFactory.create(deal=role.deal, workspace=workspace)
+    ScorecardItemFactory.create(deal=role.deal)
+    ImportJobFactory.create(workspace=workspace)
     TagFactory.create(workspace=workspace)
     ActionItemFactory.create(conversation__account__workspace=workspace)
     EvidenceFactory.create(assumption__workspace=workspace)
     FeatureMentionFactory.create(feature__workspace=workspace)
-    from insights_app.models import InsightSnapshot, InsightState
+    from insights_app.models import InsightSnapshot, InsightState, InsightTask
 
+    InsightTask.objects.create(workspace=workspace)
     InsightState.objects.create(workspace=workspace)
     InsightSnapshot.objects.create(
         workspace=workspace, version=1, dimension="industry", computed_at="2026-01-01T00:00Z"

@@ -102,6 +102,17 @@ def test_worker_and_beat_run_the_project_celery_app():
     assert command_of("beat").startswith("celery -A config beat")
 
 
+def test_the_worker_listens_to_the_queue_recomputes_are_routed_to():
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    queues = re.search(r"--queues[= ](\S+)", command_of("worker"))
+
+    assert queues, "the worker names no queues: it would only listen to the default one"
+    listened = set(queues.group(1).split(","))
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= listened
+
+
 def test_the_app_image_is_python_3_11_slim_and_serves_with_gunicorn():
     dockerfile = (ROOT / "Dockerfile").read_text()
 

@@ -1,0 +1,256 @@
+"""Import jobs: the uploaded files and their recognition, the run as a task, the report.
+
+A job is created in ``draft`` with its files stored under MEDIA_ROOT/imports/<workspace>/<job>/
+and recognised; unrecognised files get a mapping; ``import_job_start`` queues it (the task is
+sent after commit) and ``import_job_execute`` — the task body — runs the import service and
+records the outcome. The stored files are deleted once the job is finished.
+"""
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from common.exceptions import ApplicationError
+from deals_app.models import ImportJob
+from deals_app.signals import workspace_data_changed
+
+from .progress import ProgressReporter, progress_forget
+from .service import ImportRefused, import_report_text, import_run, prepare_files
+from .sources import MappingError, SourceFile, apply_mapping, inspect
+
+logger = logging.getLogger(__name__)
+MAX_FILES = 20
+INTERNAL_ERROR = (
+    "The import stopped on an unexpected error; nothing was imported. The error has been "
+    "logged; try again, and tell your administrator if it happens again."
+)
+
+
+def _storage_dir(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / str(job.workspace_id) / str(job.pk)
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name or "upload.csv").name
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or "upload.csv"
+
+
+def import_job_list(*, workspace) -> QuerySet[ImportJob]:
+    """The workspace's imports, newest first."""
+    return ImportJob.objects.for_workspace(workspace).select_related("created_by")
+
+
+def import_job_get(*, workspace, pk) -> ImportJob:
+    return import_job_list(workspace=workspace).get(pk=pk)
+
+
+def import_job_create(
+    *, workspace, user=None, uploads, mapping: dict | None = None, store: bool = True
+) -> tuple[ImportJob, list[str]]:
+    """A draft job for the uploaded files (Django UploadedFile objects, or ``(name, path)``
+    pairs when ``store`` is False: the command line imports files where they are).
+
+    Returns the job and what stops its files from being imported (empty when it can run).
+    """
+    uploads = list(uploads)
+    if not uploads:
+        raise ApplicationError("Choose at least one CSV file.", extra={"files": ["No file."]})
+    if len(uploads) > MAX_FILES:
+        raise ApplicationError(f"At most {MAX_FILES} files per import.")
+    if mapping is not None and not isinstance(mapping, dict):
+        raise ApplicationError(
+            "The mapping must be a JSON object keyed by file name.",
+            extra={"mapping": ["Give a JSON object keyed by file name."]},
+        )
+    job = ImportJob.objects.create(
+        workspace_id=getattr(workspace, "pk", workspace),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        mapping=mapping or {},
+    )
+    pairs = []
+    if store:
+        folder = _storage_dir(job)
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, upload in enumerate(uploads):
+            path = folder / f"{index:02d}-{_safe_name(upload.name)}"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            pairs.append((Path(upload.name or path.name).name, path))
+    else:
+        pairs = [(Path(name).name, Path(path)) for name, path in uploads]
+    sources, problems = prepare_files(pairs, mapping)
+    job.files = [source.to_json() for source in sources]
+    job.save(update_fields=["files", "updated_at"])
+    return job, problems
+
+
+def import_job_sources(job: ImportJob) -> list[SourceFile]:
+    return [SourceFile.from_json(data) for data in job.files]
+
+
+def import_job_map_file(*, job: ImportJob, index: int, entry: dict) -> ImportJob:
+    """Apply a column mapping to one file of a draft job (the mapping screen's submit)."""
+    if job.state != ImportJob.State.DRAFT:
+        raise ApplicationError("This import has started already; its mapping cannot change.")
+    sources = import_job_sources(job)
+    if not 0 <= index < len(sources):
+        raise ApplicationError("No such file in this import.")
+    old = sources[index]
+    fresh = inspect(old.name, old.path)
+    try:
+        apply_mapping(fresh, entry)
+    except MappingError as exc:
+        raise ApplicationError(" ".join(exc.messages), extra={"mapping": exc.messages}) from exc
+    sources[index] = fresh
+    mapping = dict(job.mapping or {})
+    mapping.setdefault("files", {})[fresh.name] = entry
+    job.mapping = mapping
+    job.files = [source.to_json() for source in sources]
+    job.save(update_fields=["files", "mapping", "updated_at"])
+    return job
+
+
+def import_job_problems(job: ImportJob) -> list[str]:
+    return [f"{s.name}: {s.status}" for s in import_job_sources(job) if not s.ready]
+
+
+def import_job_start(*, job: ImportJob) -> ImportJob:
+    """Queue a draft job whose files are all ready; the task is sent after commit."""
+    from deals_app.tasks import import_execute
+
+    problems = import_job_problems(job)
+    if problems:
+        raise ApplicationError(" ".join(problems), extra={"files": problems})
+    with transaction.atomic():
+        queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.DRAFT).update(
+            state=ImportJob.State.QUEUED, progress=0, updated_at=timezone.now()
+        )
+        if queued:
+            transaction.on_commit(lambda: import_execute.delay(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _finish(
+    job: ImportJob,
+    *,
+    ok: bool,
+    counts=None,
+    errors=None,
+    error_count=0,
+    notes=None,
+    report="",
+    files=None,
+) -> None:
+    job.state = ImportJob.State.SUCCEEDED if ok else ImportJob.State.FAILED
+    job.progress = 100
+    job.counts = counts or {}
+    job.errors = errors or []
+    job.error_count = error_count
+    job.notes = notes or []
+    job.report = report
+    if files is not None:
+        job.files = files
+    job.finished_at = timezone.now()
+    job.save()
+    progress_forget(job.pk)
+
+
+def import_job_execute(*, job_id: int) -> ImportJob | None:
+    """Run a queued job (the task body). Safe to run twice: a job already finished is left
+    alone, and a job whose worker died mid-run had its transaction rolled back, so it simply
+    runs again."""
+    started = ImportJob.objects.filter(
+        pk=job_id, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+    ).update(
+        state=ImportJob.State.RUNNING,
+        started_at=timezone.now(),
+        progress=0,
+        updated_at=timezone.now(),
+    )
+    if not started:
+        return ImportJob.objects.filter(pk=job_id).first()
+    job = ImportJob.objects.get(pk=job_id)
+    reporter = ProgressReporter(job.pk)
+    try:
+        result = import_run(
+            workspace=job.workspace_id, files=import_job_sources(job), progress=reporter
+        )
+    except ImportRefused as exc:
+        errors = [
+            {
+                "file": p.split(":", 1)[0],
+                "line": None,
+                "text_line": None,
+                "column": "",
+                "value": "",
+                "message": p.split(":", 1)[-1].strip(),
+            }
+            for p in exc.problems
+        ]
+        _finish(
+            job,
+            ok=False,
+            errors=errors,
+            error_count=len(errors),
+            report="Nothing was imported:\n" + "\n".join(exc.problems),
+        )
+        return job
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        _finish(
+            job,
+            ok=False,
+            errors=[
+                {
+                    "file": "",
+                    "line": None,
+                    "text_line": None,
+                    "column": "",
+                    "value": "",
+                    "message": INTERNAL_ERROR,
+                }
+            ],
+            error_count=1,
+            report=INTERNAL_ERROR,
+        )
+        return job
+    finally:
+        reporter.close()
+    files = []
+    for data, info in zip(job.files, result.files, strict=False):
+        files.append({**data, "rows": result.rows.get(info["name"], 0)})
+    _finish(
+        job,
+        ok=result.ok,
+        counts=result.counts,
+        errors=result.errors,
+        error_count=result.error_count,
+        notes=result.notes,
+        report=import_report_text(result),
+        files=files,
+    )
+    _delete_stored_files(job)
+    if result.ok:
+        workspace_data_changed.send(sender=ImportJob, workspace_id=job.workspace_id)
+    return job
+
+
+def import_job_discard(*, job: ImportJob) -> None:
+    """Forget a draft job and its stored files (an upload that cannot be imported)."""
+    _delete_stored_files(job)
+    job.delete()
+
+
+def _delete_stored_files(job: ImportJob) -> None:
+    folder = _storage_dir(job)
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if folder.is_dir() and root in folder.parents:
+        shutil.rmtree(folder, ignore_errors=True)

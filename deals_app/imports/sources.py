@@ -1,0 +1,315 @@
+"""The files of an import: their header, encoding and delimiter, what they were recognised as,
+the column mapping that applies to them, and a streaming reader with line numbers.
+
+Line numbers are rows as a spreadsheet shows them: the header is row 1 and a cell holding line
+breaks stays in one row. Where a row starts on a different line of the text file (because an
+earlier cell held line breaks), that text line is kept too, so a report can give both.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .recognition import (
+    FIELD_BY_NAME,
+    KIND_LABELS,
+    KINDS,
+    assign_columns,
+    guess,
+    guess_kind,
+    header_key,
+    recognise,
+    split_unused,
+)
+
+csv.field_size_limit(16 * 1024 * 1024)  # long descriptions are real; 16 MB per cell at most
+SNIFF_BYTES = 64 * 1024
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+class MappingError(ValueError):
+    """A column mapping that cannot be applied; ``messages`` say why, one per problem."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class SourceFile:
+    """One CSV of an import and how it will be read."""
+
+    name: str
+    path: str
+    size: int = 0
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+    headers: list[str] = field(default_factory=list)
+    kind: str | None = None
+    source: str = ""
+    # field → a header, a list of headers (joined with " – "), or {"value": constant}
+    columns: dict = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    custom: list[str] = field(default_factory=list)
+    skip_incomplete: bool = False
+    day_first: bool = False
+    values: dict = field(default_factory=dict)  # field → {source value: DealLens value}
+    mapped: bool = False
+    problem: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind or "", "Not recognised")
+
+    @property
+    def missing(self) -> list[str]:
+        if self.kind is None:
+            return []
+        return [
+            f.name
+            for f in FIELD_BY_NAME[self.kind].values()
+            if f.required and not self.columns.get(f.name)
+        ]
+
+    @property
+    def ready(self) -> bool:
+        return not self.problem and self.kind is not None and not self.missing
+
+    @property
+    def status(self) -> str:
+        """What stands between this file and an import, in a sentence."""
+        if self.problem:
+            return self.problem
+        if self.kind is None:
+            return "Columns not recognised: map them to a kind of record."
+        if self.missing:
+            labels = [FIELD_BY_NAME[self.kind][name].label for name in self.missing]
+            return f"No column for {', '.join(labels)}: map one."
+        return "Ready"
+
+    @property
+    def unused_count(self) -> int:
+        return len(self.ignored) + len(self.custom)
+
+    def column_label(self, field_name: str) -> str:
+        spec = self.columns.get(field_name)
+        if isinstance(spec, list):
+            return " + ".join(spec)
+        if isinstance(spec, dict):
+            return f'"{spec.get("value", "")}" (fixed)'
+        return spec or ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SourceFile":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _encoding_of(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such; else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                chunk.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _delimiter_of(sample: str) -> str:
+    first = sample.splitlines()[0] if sample else ""
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def inspect(name: str, path: str | Path) -> SourceFile:
+    """Read a file's header and recognise it; a file that is not a CSV gets a ``problem``."""
+    path = Path(path)
+    source = SourceFile(name=name, path=str(path))
+    try:
+        source.size = path.stat().st_size
+        source.encoding = _encoding_of(path)
+        with path.open(encoding=source.encoding, newline="") as fh:
+            sample = fh.read(SNIFF_BYTES)
+        if "\x00" in sample:
+            source.problem = "This is not a CSV file (it holds binary data)."
+            return source
+        source.delimiter = _delimiter_of(sample)
+        with path.open(encoding=source.encoding, newline="") as fh:
+            headers = next(csv.reader(fh, delimiter=source.delimiter), [])
+    except (OSError, csv.Error) as exc:
+        source.problem = f"The file cannot be read as CSV: {exc}."
+        return source
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        source.problem = "The file is empty: the first line should hold the column names."
+        return source
+    source.headers = headers
+    found = recognise(headers)
+    source.kind, source.source, source.columns = found.kind, found.source, dict(found.columns)
+    source.ignored, source.custom = found.ignored, found.custom
+    return source
+
+
+def _find_header(source: SourceFile, wanted: str) -> str | None:
+    if wanted in source.headers:
+        return wanted
+    key = header_key(wanted)
+    return next((h for h in source.headers if header_key(h) == key), None)
+
+
+def apply_mapping(source: SourceFile, entry: dict) -> None:
+    """Apply one file's mapping: ``{"kind", "columns", "values", "skip_incomplete",
+    "day_first"}``. Raises MappingError listing every problem."""
+    if not isinstance(entry, dict):
+        raise MappingError([f"{source.name}: the mapping of a file must be an object."])
+    problems: list[str] = []
+    kind = entry.get("kind", source.kind)
+    if kind not in KINDS:
+        raise MappingError(
+            [f"{source.name}: kind must be one of {', '.join(KINDS)} (got {kind!r})."]
+        )
+    if kind != source.kind:
+        source.columns = assign_columns(kind, source.headers)
+        source.kind = kind
+        source.source = f"Mapped as {KIND_LABELS[kind].lower()}"
+    columns = entry.get("columns", {})
+    if not isinstance(columns, dict):
+        problems.append(f"{source.name}: columns must map DealLens fields to column names.")
+        columns = {}
+    fields = FIELD_BY_NAME[kind]
+    for name, spec in columns.items():
+        if name not in fields:
+            problems.append(
+                f"{source.name}: {name!r} is not a field of {KIND_LABELS[kind].lower()} "
+                f"(fields: {', '.join(fields)})."
+            )
+            continue
+        if spec in (None, "", []):
+            source.columns.pop(name, None)
+            continue
+        if isinstance(spec, dict):
+            if not isinstance(spec.get("value"), str):
+                problems.append(f'{source.name}: {name}: a fixed value is {{"value": "text"}}.')
+                continue
+            source.columns[name] = {"value": spec["value"]}
+            continue
+        wanted = spec if isinstance(spec, list) else [spec]
+        found = []
+        for header in wanted:
+            match = _find_header(source, header) if isinstance(header, str) else None
+            if match is None:
+                problems.append(f"{source.name}: there is no column {header!r} (for {name}).")
+            else:
+                found.append(match)
+        if found:
+            source.columns[name] = found if isinstance(spec, list) else found[0]
+    values = entry.get("values", {})
+    if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
+        problems.append(f"{source.name}: values must map a field to {{source value: value}}.")
+    else:
+        source.values = {k: {str(a): str(b) for a, b in v.items()} for k, v in values.items()}
+    source.skip_incomplete = bool(entry.get("skip_incomplete", source.skip_incomplete))
+    source.day_first = bool(entry.get("day_first", source.day_first))
+    if problems:
+        raise MappingError(problems)
+    used = set()
+    for spec in source.columns.values():
+        if isinstance(spec, str):
+            used.add(spec)
+        elif isinstance(spec, list):
+            used.update(spec)
+    source.ignored, source.custom = split_unused(source.headers, used)
+    source.mapped = True
+
+
+def mapping_for(mapping: dict | None, name: str) -> dict | None:
+    """This file's entry of a mapping keyed by file name (``{"files": {...}}`` or flat)."""
+    if not mapping:
+        return None
+    files = mapping.get("files", mapping) if isinstance(mapping, dict) else {}
+    if not isinstance(files, dict):
+        return None
+    if name in files:
+        return files[name]
+    base = Path(name).name.lower()
+    for key, entry in files.items():
+        if Path(str(key)).name.lower() == base:
+            return entry
+    return None
+
+
+def guesses(source: SourceFile, kind: str | None = None) -> tuple[str, dict]:
+    """A kind and columns to offer on a mapping screen."""
+    kind = kind or source.kind or guess_kind(source.headers)
+    if kind == source.kind and source.columns:
+        columns = dict(guess(kind, source.headers))
+        columns.update(source.columns)
+        return kind, columns
+    return kind, guess(kind, source.headers)
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary file that counts the bytes read, for progress."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.bytes_read += n or 0
+        return n
+
+
+@dataclass
+class Row:
+    line: int  # spreadsheet row (header = 1)
+    text_line: int  # the line of the text file the row starts on
+    cells: list[str]
+
+
+class RowReader:
+    """Streams a file's data rows; ``bytes_read`` tells how far it got."""
+
+    def __init__(self, source: SourceFile):
+        self.source = source
+        self._counter: _CountingReader | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counter.bytes_read if self._counter else 0
+
+    def __iter__(self) -> Iterator[Row]:
+        with open(self.source.path, "rb") as raw:
+            self._counter = _CountingReader(raw)
+            buffered = io.BufferedReader(self._counter, buffer_size=256 * 1024)
+            text = io.TextIOWrapper(buffered, encoding=self.source.encoding, newline="")
+            reader = csv.reader(text, delimiter=self.source.delimiter)
+            next(reader, None)
+            line, previous = 1, reader.line_num
+            for cells in reader:
+                line += 1
+                start, previous = previous + 1, reader.line_num
+                if not any(cell.strip() for cell in cells):
+                    continue
+                yield Row(line, start, cells)

@@ -1,0 +1,342 @@
+"""One deal's page (PRODUCT.md §5): persona map, risks, MEDDPICC, business case beside user
+pains, conversation timeline, and the small forms that edit the map without leaving the page.
+
+Every edit posts to ``deal-edit`` with an action name, calls one existing service and redirects
+back; bad input re-renders the page with the form's errors (status 400), never a 500.
+The page runs a constant number of queries, whatever the number of people or conversations.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from accounts_app.scoping import WorkspaceViewMixin
+from common.exceptions import ApplicationError
+from deals_app import forms_deal as f
+from deals_app.charts import persona_map_figure
+from deals_app.models import BusinessCase, Conversation, Deal, DealRole, Tag
+from deals_app.selectors import ROLE_LABELS, deal_persona_map, deal_risks, deal_scorecard
+from deals_app.services import (
+    deal_role_create,
+    deal_role_delete,
+    deal_role_update,
+    deal_scorecard_set,
+    deal_update,
+)
+from personas_app.models import Advocacy, Contact
+from personas_app.services import advocacy_create, advocacy_delete, contact_create, contact_update
+
+TIMELINE_LIMIT = 50
+
+# What clears each risk (PRODUCT.md §5), shown beside the warning.
+RISK_ACTIONS = {
+    "no_economic_buyer": "Add the budget owner below with the role “Economic buyer”.",
+    "no_champion": "Add the person who wants this deal with the role “Champion”.",
+    "single_threaded": "Add a second contact with a role on this deal.",
+    "buyer_not_engaged": "Meet the economic buyer, then record the engagement on their role.",
+    "champion_left": "Add a new champion, or unmark them if they are still there.",
+    "opponent_in_power": "Win them over and change their stance, or find a sponsor above them.",
+    "no_path_to_buyer": "Record who the champion advocates to (“Add an advocacy edge”), or "
+    "the reporting line that leads to the buyer.",
+}
+GAP_TEXT = {
+    "no_economic_buyer": "No economic buyer on this deal.",
+    "no_champion": "No champion on this deal.",
+    "no_path_to_buyer": "No path from a champion to the economic buyer.",
+}
+
+FORMS = {
+    "add-person": f.AddPersonForm,
+    "stance": f.StanceForm,
+    "remove-role": f.RemoveRoleForm,
+    "add-advocacy": f.AdvocacyForm,
+    "remove-advocacy": f.RemoveAdvocacyForm,
+    "reports-to": f.ReportsToForm,
+    "has-left": f.HasLeftForm,
+    "scorecard": f.ScorecardForm,
+    "close": f.CloseDealForm,
+}
+
+
+def _label(contact: Contact, deal: Deal) -> str:
+    label = contact.full_name
+    if contact.title:
+        label += f" — {contact.title}"
+    if contact.account_id != deal.account_id:
+        label += " (external)"
+    if contact.has_left:
+        label += " (left)"
+    return label
+
+
+class DealDetailView(WorkspaceViewMixin, TemplateView):
+    """The deal page; sales and admins see the edit forms, everyone else reads."""
+
+    template_name = "deals_app/deal_detail.html"
+    write_roles = ("sales",)
+
+    def get_deal(self) -> Deal:
+        return get_object_or_404(
+            Deal.objects.for_workspace(self.workspace).select_related("account", "owner"),
+            pk=self.kwargs["pk"],
+        )
+
+    def people(self, deal: Deal) -> dict[int, Contact]:
+        """The contacts a form may name: the account's, plus external role holders (1 query)."""
+        if not hasattr(self, "_people"):
+            contacts = (
+                Contact.objects.for_workspace(self.workspace)
+                .filter(Q(account_id=deal.account_id) | Q(deal_roles__deal_id=deal.pk))
+                .select_related("persona")
+                .distinct()
+                .order_by("last_name", "first_name", "id")
+            )
+            self._people = {c.pk: c for c in contacts}
+        return self._people
+
+    def get(self, request, *args, **kwargs):
+        self.deal = self.get_deal()
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, *, bound=None, **kwargs):
+        deal = self.deal
+        people = self.people(deal)
+        choices = [(pk, _label(c, deal)) for pk, c in people.items()]
+        persona_map = deal_persona_map(deal=deal)
+        details = {
+            pk: {"seniority": c.seniority, "persona": c.persona.name if c.persona else ""}
+            for pk, c in people.items()
+        }
+        shown = [n.contact for n in persona_map.nodes]
+        missing = [pk for pk in shown if pk not in details]
+        if missing:  # path members from another account (rare): one more query
+            for c in Contact.objects.filter(pk__in=missing).select_related("persona"):
+                details[c.pk] = {
+                    "seniority": c.seniority,
+                    "persona": c.persona.name if c.persona else "",
+                }
+        risks = deal_risks(deal=deal)
+        messages_by_code = {r.code: r.message for r in risks}
+        gaps = [
+            {"code": g, "text": messages_by_code.get(g, GAP_TEXT.get(g, g))}
+            for g in persona_map.gaps
+        ]
+        roles = list(
+            DealRole.objects.for_workspace(self.workspace)
+            .filter(deal=deal)
+            .select_related("contact", "contact__account")
+            .order_by("contact__last_name", "contact__first_name", "role", "id")
+        )
+        advocacies = list(
+            Advocacy.objects.for_workspace(self.workspace)
+            .filter(advocate_id__in=shown, audience_id__in=shown)
+            .select_related("advocate", "audience")
+            .order_by("id")
+        )
+        conversations = list(
+            Conversation.objects.for_workspace(self.workspace)
+            .filter(deal=deal)
+            .prefetch_related(
+                Prefetch(
+                    "participants", queryset=Contact.objects.only("id", "first_name", "last_name")
+                )
+            )
+            .order_by("-occurred_on", "-id")[:TIMELINE_LIMIT]
+        )
+        pains = list(
+            Tag.objects.for_workspace(self.workspace)
+            .filter(kind=Tag.Kind.PAIN, conversations__deal=deal)
+            .annotate(count=Count("conversations", distinct=True))
+            .order_by("-count", "name")
+        )
+        cases = list(BusinessCase.objects.for_workspace(self.workspace).filter(deal=deal))
+        bound = bound or {}
+        forms = {}
+        for name, form_class in FORMS.items():
+            key = name.replace("-", "_")  # a name templates can look up
+            if name in bound:
+                forms[key] = bound[name]
+            elif issubclass(form_class, f._PeopleForm):
+                forms[key] = form_class(people=choices)
+            else:
+                forms[key] = form_class()
+        shown_set = set(shown)
+        for_people = {pk: c for pk, c in people.items() if pk in shown_set}
+        context = super().get_context_data(**kwargs)
+        context.update(
+            deal=deal,
+            persona_map=persona_map,
+            figure=persona_map_figure(persona_map, details),
+            gaps=gaps,
+            risks=[
+                {"code": r.code, "message": r.message, "action": RISK_ACTIONS.get(r.code, "")}
+                for r in risks
+            ],
+            scorecard=deal_scorecard(deal=deal),
+            roles=roles,
+            role_labels=ROLE_LABELS,
+            advocacies=advocacies,
+            conversations=conversations,
+            pains=pains,
+            cases=cases,
+            cases_total=sum((c.estimated_annual_value or 0) for c in cases),
+            forms=forms,
+            stance_choices=DealRole.Stance.choices,
+            map_people=for_people,
+        )
+        return context
+
+
+class DealEditView(DealDetailView):
+    """POST one of the deal page's forms (``action``); sales and admins only."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.deal = self.get_deal()
+        action = self.kwargs["action"]
+        form_class = FORMS.get(action)
+        if form_class is None:
+            raise Http404("No such action.")
+        people = self.people(self.deal)
+        if issubclass(form_class, f._PeopleForm):
+            form = form_class(
+                request.POST, people=[(pk, _label(c, self.deal)) for pk, c in people.items()]
+            )
+        else:
+            form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                message = getattr(self, "do_" + action.replace("-", "_"))(form.cleaned_data)
+            except ValidationError as error:
+                self._add_errors(form, error)
+            except ApplicationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, message)
+                return redirect(reverse("deal-detail", args=[self.deal.pk]) + f"#{action}")
+        self.deal = self.get_deal()  # a failed service call may have changed it in memory
+        del self._people
+        context = self.get_context_data(bound={action: form})
+        context["failed_action"] = action
+        context["failed_form"] = action.replace("-", "_")
+        return self.render_to_response(context, status=400)
+
+    @staticmethod
+    def _add_errors(form, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+
+    # --- helpers: everything named in a form must be this deal's / this workspace's ---------
+
+    def _contact(self, pk: int) -> Contact:
+        contact = self.people(self.deal).get(pk)
+        if contact is None:
+            raise ValidationError("Choose a contact of this deal's account.")
+        return contact
+
+    def _role(self, pk: int) -> DealRole:
+        role = (
+            DealRole.objects.for_workspace(self.workspace)
+            .filter(deal=self.deal, pk=pk)
+            .select_related("contact")
+            .first()
+        )
+        if role is None:
+            raise ValidationError("This role is not on this deal.")
+        return role
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def do_add_person(self, data) -> str:
+        if data.get("contact"):
+            contact = self._contact(data["contact"])
+        else:
+            contact = contact_create(
+                workspace=self.workspace,
+                account=self.deal.account,
+                first_name=data["first_name"].strip(),
+                last_name=data["last_name"].strip(),
+                title=data["title"].strip(),
+                seniority=data["seniority"],
+            )
+        deal_role_create(
+            workspace=self.workspace,
+            deal=self.deal,
+            contact=contact,
+            role=data["role"],
+            stance=data["stance"],
+        )
+        return f"{contact.full_name} added as {ROLE_LABELS[data['role']].lower()}."
+
+    def do_stance(self, data) -> str:
+        role = self._role(data["deal_role"])
+        deal_role_update(workspace=self.workspace, deal_role=role, stance=data["stance"])
+        return f"{role.contact.full_name} is now {role.get_stance_display().lower()}."
+
+    def do_remove_role(self, data) -> str:
+        role = self._role(data["deal_role"])
+        deal_role_delete(workspace=self.workspace, deal_role=role)
+        return f"{role.contact.full_name} is no longer {role.get_role_display().lower()}."
+
+    def do_add_advocacy(self, data) -> str:
+        advocate, audience = self._contact(data["advocate"]), self._contact(data["audience"])
+        if Advocacy.objects.filter(advocate=advocate, audience=audience).exists():
+            raise ValidationError(
+                f"{advocate.full_name} already advocates to {audience.full_name}."
+            )
+        advocacy_create(
+            workspace=self.workspace, advocate=advocate, audience=audience, note=data["note"]
+        )
+        return f"{advocate.full_name} advocates to {audience.full_name}."
+
+    def do_remove_advocacy(self, data) -> str:
+        people = self.people(self.deal)
+        advocacy = (
+            Advocacy.objects.for_workspace(self.workspace)
+            .filter(pk=data["advocacy"], advocate_id__in=list(people))
+            .select_related("advocate", "audience")
+            .first()
+        )
+        if advocacy is None:
+            raise ValidationError("This advocacy edge is not on this deal's map.")
+        advocacy_delete(workspace=self.workspace, advocacy=advocacy)
+        return f"Removed: {advocacy.advocate.full_name} → {advocacy.audience.full_name}."
+
+    def do_reports_to(self, data) -> str:
+        contact = self._contact(data["contact"])
+        boss = self._contact(data["reports_to"]) if data.get("reports_to") else None
+        contact_update(workspace=self.workspace, contact=contact, reports_to=boss)
+        if boss is None:
+            return f"{contact.full_name} reports to nobody on the map."
+        return f"{contact.full_name} reports to {boss.full_name}."
+
+    def do_has_left(self, data) -> str:
+        contact = self._contact(data["contact"])
+        contact_update(workspace=self.workspace, contact=contact, has_left=data["has_left"])
+        if data["has_left"]:
+            return f"{contact.full_name} is marked as having left the company."
+        return f"{contact.full_name} is back at the company."
+
+    def do_scorecard(self, data) -> str:
+        status = data["status"] or None
+        deal_scorecard_set(
+            workspace=self.workspace,
+            deal=self.deal,
+            items=[{"key": data["key"], "status": status, "note": data["note"]}],
+            user=self.request.user,
+        )
+        return "Scorecard updated."
+
+    def do_close(self, data) -> str:
+        if self.deal.is_closed:
+            raise ApplicationError(f"This deal is already {self.deal.get_stage_display().lower()}.")
+        deal_update(workspace=self.workspace, deal=self.deal, **f.close_changes(data))
+        return f"Deal closed as {self.deal.get_stage_display().lower()}."

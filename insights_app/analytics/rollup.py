@@ -1,0 +1,229 @@
+"""Roll per-account facts up to the values of a dimension (pandas on rows the database reduced).
+
+The database groups each family of metrics by account (``insights_app.selectors.facts``). An
+account has exactly one value per dimension (and is in a saved segment or not), so every sum
+rolls up exactly, and counting rows that are one per account counts distinct accounts.
+Money travels as integer cents, so the sums stay exact.
+
+Families keyed by account alone are laid side by side in one dense frame over the account
+index (one row per account), so a dimension costs one group-by for all of them; families with
+a second key (a pain tag, a loss reason, a quarter, a feature…) are rolled up on their own.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
+
+import numpy as np
+import pandas as pd
+
+CHUNK = 20_000
+INT64_SAFE = 2**62  # money columns summing past this many cents are summed as Python ints
+
+
+def from_cents(cents) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def read_columns(
+    rows: Iterable[tuple], names: Sequence[str], *, text: Sequence[str] = ()
+) -> dict[str, np.ndarray]:
+    """Streamed tuples as one array per column: int64 (None counts as 0), or objects for text.
+
+    Rows are taken a chunk at a time and converted by numpy in C, so memory holds one chunk
+    of tuples at most. Integers past int64 are kept as exact Python ints.
+    """
+    text_set = frozenset(text)
+    numeric = [i for i, name in enumerate(names) if name not in text_set]
+    parts: list[list[np.ndarray]] = [[] for _ in names]
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK)):
+        ints = _int_columns(chunk, numeric)
+        for i in range(len(names)):
+            if i in ints:
+                parts[i].append(ints[i])
+            else:  # text: one shared string per distinct value, not one per row
+                parts[i].append(np.array(pd.Categorical([row[i] for row in chunk]), dtype="object"))
+    columns = {}
+    for i, name in enumerate(names):
+        if not parts[i]:
+            columns[name] = np.zeros(0, dtype="object" if name in text_set else "int64")
+        elif len({part.dtype for part in parts[i]}) > 1:
+            columns[name] = np.concatenate([part.astype("object") for part in parts[i]])
+        else:
+            columns[name] = np.concatenate(parts[i])
+    return columns
+
+
+def _int_columns(chunk: list[tuple], numeric: list[int]) -> dict[int, np.ndarray]:
+    """The numeric columns of a chunk as int64 arrays, converted in one go when every value is
+    a plain int; else one by one (None counts 0, a Decimal from the driver becomes an int, and
+    past int64 the column keeps exact Python ints)."""
+    if not numeric:
+        return {}
+    try:
+        if len(numeric) == len(chunk[0]):
+            matrix = np.array(chunk, dtype="int64")
+        else:
+            matrix = np.array([[row[i] for i in numeric] for row in chunk], dtype="int64")
+        return {i: matrix[:, j].copy() for j, i in enumerate(numeric)}
+    except (TypeError, OverflowError, ValueError):
+        columns = {}
+        for i in numeric:
+            values = [0 if row[i] is None else int(row[i]) for row in chunk]
+            try:
+                columns[i] = np.array(values, dtype="int64")
+            except OverflowError:
+                columns[i] = np.array(values, dtype="object")
+        return columns
+
+
+@dataclass
+class FactFrame:
+    """Reduced rows of one family, with each row's position in the account index."""
+
+    frame: pd.DataFrame
+    positions: np.ndarray
+    money: frozenset[str]
+
+
+class AccountIndex:
+    """The workspace's accounts in a fixed order; groupings are code arrays over it."""
+
+    def __init__(self, account_ids: Sequence[int] | np.ndarray) -> None:
+        self.index = pd.Index(np.asarray(account_ids, dtype="int64"))
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def positions(self, account_ids) -> np.ndarray:
+        """Positions of ids in the index; an unknown id gets the sentinel position len(index)."""
+        positions = self.index.get_indexer(np.asarray(account_ids, dtype="int64"))
+        positions[positions < 0] = len(self.index)
+        return positions
+
+    def keyed(
+        self,
+        columns: Mapping[str, np.ndarray],
+        *,
+        account: str = "account_id",
+        money: Sequence[str] = (),
+    ) -> FactFrame:
+        """A family with a second key: its rows as they are, each mapped to its account."""
+        frame = pd.DataFrame({k: v for k, v in columns.items() if k != account}, copy=False)
+        return FactFrame(
+            _safe_money(frame, money), self.positions(columns[account]), frozenset(money)
+        )
+
+    def per_account(
+        self,
+        families: Iterable[tuple[str, Mapping[str, np.ndarray]]],
+        *,
+        account: str = "account_id",
+        money: Sequence[str] = (),
+    ) -> FactFrame:
+        """Families keyed by account alone, side by side: one row per account, 0 where none.
+
+        Each family is (prefix, columns); a measure becomes the column ``prefix + name``.
+        """
+        n = len(self)
+        data = {}
+        for prefix, columns in families:
+            positions = self.positions(columns[account])
+            for name, values in columns.items():
+                if name == account:
+                    continue
+                dense = np.zeros(n + 1, dtype=values.dtype if values.dtype != object else object)
+                if dense.dtype == object:
+                    dense[:] = 0
+                dense[positions] = values  # one row per account and family; n is the sentinel
+                data[prefix + name] = dense[:n]
+        frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
+        return FactFrame(_safe_money(frame, money), np.arange(n), frozenset(money))
+
+
+def _safe_money(frame: pd.DataFrame, money: Sequence[str]) -> pd.DataFrame:
+    """Money columns whose sums could pass int64 are summed as exact Python ints instead."""
+    for name in money:
+        column = frame[name]
+        if column.dtype == "int64" and len(column):
+            bound = int(np.abs(column.to_numpy()).max()) * len(column)
+            if bound >= INT64_SAFE:
+                frame[name] = column.astype("object")
+    return frame
+
+
+class Grouping:
+    """One dimension's value for each account of an AccountIndex (None: not included)."""
+
+    def __init__(self, labels: Sequence[str | None]) -> None:
+        categorical = pd.Categorical(list(labels))
+        self.categories = np.asarray(categorical.categories, dtype="object")
+        self.codes = np.append(categorical.codes.astype("int64"), -1)  # sentinel: excluded
+
+    @classmethod
+    def everyone(cls, index: AccountIndex, label: str) -> "Grouping":
+        return cls([label] * len(index))
+
+    @classmethod
+    def of_members(cls, index: AccountIndex, member_ids: Iterable[int], label: str) -> "Grouping":
+        """A saved segment: its member accounts have the segment's name, others no value."""
+        labels: list[str | None] = [None] * len(index)
+        for position in index.positions(list(member_ids)):
+            if position < len(index):
+                labels[position] = label
+        return cls(labels)
+
+
+def rollup(
+    facts: FactFrame,
+    grouping: Grouping,
+    *,
+    keys: Sequence[str] = (),
+    sums: Sequence[str] = (),
+    maxes: Sequence[str] = (),
+    count: str | None = None,
+) -> list[dict]:
+    """Group a family's rows by the dimension's value (and keys): sums, maxima, row counts.
+
+    Returns plain rows ``{"value": …, <key>: …, <measure>: …}``; money back in Decimal.
+    """
+    codes = grouping.codes[facts.positions]
+    keep = codes >= 0
+    if not keep.any():
+        return []
+    measures = [*sums, *maxes]
+    data = facts.frame.loc[keep, [*keys, *measures]]
+    data.insert(0, "_code", codes[keep])
+    grouped = data.groupby(["_code", *keys], sort=False)
+    parts = []
+    if sums:
+        parts.append(grouped[list(sums)].sum())
+    if maxes:
+        parts.append(grouped[list(maxes)].max())
+    if count:
+        parts.append(grouped.size().to_frame(count))
+    table = pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
+    table = table.reset_index()
+    labels = grouping.categories
+    columns = [*keys, *measures, *([count] if count else [])]
+    money = facts.money
+    result = []
+    for record in table[["_code", *columns]].itertuples(index=False, name=None):
+        row = {"value": labels[record[0]]}
+        for name, value in zip(columns, record[1:], strict=True):
+            if name in money:
+                row[name] = from_cents(value)
+            elif isinstance(value, np.generic):
+                row[name] = value.item()
+            else:
+                row[name] = value
+        result.append(row)
+    return result
+
+
+def total(facts: FactFrame, column: str) -> Decimal | int:
+    """The whole column summed over every row, money back in Decimal."""
+    value = sum(facts.frame[column].tolist()) if len(facts.frame) else 0
+    return from_cents(value) if column in facts.money else int(value)

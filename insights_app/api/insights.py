@@ -1,0 +1,347 @@
+"""/api/v1/insights/…: the figures of PRODUCT.md §4 read from published snapshots, the
+recompute request, and the progress of background tasks (``tasks/<id>/``).
+
+Reads never compute: they serve the published snapshot version in one query and say when it
+was computed (``computed_at``, null before the first recompute) and whether newer data exists
+(``stale``). Every member reads. Requesting a recompute is a write: admins, product managers
+and sales leads may; executives only read (PRODUCT.md §2).
+"""
+
+import uuid
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts_app.api.base import WorkspaceViewMixin
+from accounts_app.api.schema import ErrorSerializer
+from accounts_app.models import Membership
+from insights_app.models import Assumption, FeatureRequest, InsightSnapshot, InsightTask
+from insights_app.selectors import (
+    ACCOUNT_DIMENSIONS,
+    SEGMENT_PREFIX,
+    dimension_get,
+    dimension_list,
+    insight_task_get,
+    snapshot_published_get,
+)
+from insights_app.services import TaskQueueUnavailable, insights_recompute_request
+
+RECOMPUTE_ROLES = (Membership.Role.PM, Membership.Role.SALES)  # and admins; never exec
+MONEY = {"max_digits": 30, "decimal_places": 2, "coerce_to_string": True}
+DIMENSIONS_HELP = (
+    f"One of {', '.join(ACCOUNT_DIMENSIONS)}, or `{SEGMENT_PREFIX}<id>` for a saved segment "
+    "(see `insights/dimensions/`)."
+)
+DIMENSION_PARAMETER = OpenApiParameter(
+    "dimension",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description=DIMENSIONS_HELP,
+)
+READ_NOTE = (
+    "Read from the published snapshot, never computed in the request. `computed_at` is when it "
+    "was computed (null, with empty `results`, before the first recompute); `stale` is true "
+    "when data changed since. An unknown dimension answers 400. Every member may read."
+)
+
+
+# -- response shapes (documentation; the payloads are stored ready to send) ----------------------
+
+
+class LossReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="A loss_reason, or `unknown` when none was recorded.")
+    deals = serializers.IntegerField()
+
+
+class PainSerializer(serializers.Serializer):
+    tag = serializers.CharField(help_text="A pain tag's name.")
+    conversations = serializers.IntegerField()
+    accounts = serializers.IntegerField(help_text="Distinct accounts whose conversations had it.")
+
+
+class SegmentMetricsSerializer(serializers.Serializer):
+    """Every metric of PRODUCT.md §4 for one value of the dimension."""
+
+    value = serializers.CharField(help_text="The value (`unknown` when empty), or segment name.")
+    accounts = serializers.IntegerField()
+    deals = serializers.IntegerField()
+    open_deals = serializers.IntegerField()
+    won = serializers.IntegerField()
+    lost = serializers.IntegerField()
+    win_rate = serializers.FloatField(allow_null=True, help_text="won / (won + lost).")
+    revenue_won = serializers.DecimalField(**MONEY)
+    pipeline = serializers.DecimalField(**MONEY, help_text="Amounts of open deals.")
+    avg_won_deal = serializers.DecimalField(**MONEY, allow_null=True)
+    median_cycle_days = serializers.FloatField(
+        allow_null=True, help_text="Over won deals whose created_on is known."
+    )
+    cost_of_sale = serializers.DecimalField(**MONEY)
+    roi = serializers.FloatField(allow_null=True)
+    multithreaded_rate = serializers.FloatField(allow_null=True)
+    win_rate_covered = serializers.FloatField(allow_null=True)
+    win_rate_uncovered = serializers.FloatField(allow_null=True)
+    loss_reasons = LossReasonSerializer(many=True, help_text="Largest first.")
+    top_pains = PainSerializer(many=True, help_text="Most conversations first.")
+    value_claimed = serializers.DecimalField(**MONEY)
+    reason_mismatch_rate = serializers.FloatField(allow_null=True)
+    conversations_90d = serializers.IntegerField()
+    pipeline_share = serializers.FloatField(allow_null=True)
+
+
+class InsightResponseSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.BooleanField()
+
+
+class SegmentsResponseSerializer(InsightResponseSerializer):
+    results = SegmentMetricsSerializer(many=True)
+
+
+class FeatureDemandSerializer(serializers.Serializer):
+    feature = serializers.IntegerField(help_text="The feature request's id.")
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=FeatureRequest.Status.choices)
+    value = serializers.CharField()
+    accounts = serializers.IntegerField(help_text="Distinct accounts that mentioned it.")
+    revenue_weighted_demand = serializers.DecimalField(
+        **MONEY, help_text="Amounts of the distinct open or won deals linked to its mentions."
+    )
+    lost_revenue = serializers.DecimalField(**MONEY)
+    concentration = serializers.FloatField(
+        allow_null=True, help_text="The largest single deal's share of the demand."
+    )
+
+
+class FeaturesResponseSerializer(InsightResponseSerializer):
+    results = FeatureDemandSerializer(many=True, help_text="Per feature and value.")
+    overall = FeatureDemandSerializer(many=True, help_text="Per feature, every account (`all`).")
+
+
+class AssumptionSupportSerializer(serializers.Serializer):
+    assumption = serializers.IntegerField(help_text="The assumption's id.")
+    statement = serializers.CharField()
+    area = serializers.CharField()
+    value = serializers.CharField()
+    supports = serializers.IntegerField()
+    contradicts = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Assumption.Status.choices)
+
+
+class AssumptionsResponseSerializer(InsightResponseSerializer):
+    results = AssumptionSupportSerializer(many=True, help_text="Per assumption and value.")
+    overall = AssumptionSupportSerializer(many=True, help_text="Per assumption, all evidence.")
+
+
+class TrendPointSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    quarter = serializers.CharField(help_text="Quarter of close_date, e.g. 2026-Q1.")
+    won = serializers.IntegerField()
+    lost = serializers.IntegerField()
+    revenue_won = serializers.DecimalField(**MONEY)
+    win_rate = serializers.FloatField(allow_null=True)
+
+
+class TrendResponseSerializer(InsightResponseSerializer):
+    results = TrendPointSerializer(many=True, help_text="Per value and quarter.")
+    overall = TrendPointSerializer(many=True, help_text="Per quarter, every account (`all`).")
+
+
+class DimensionSerializer(serializers.Serializer):
+    dimension = serializers.CharField(help_text="What to pass as `?dimension=`.")
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["account", "segment"])
+
+
+class DimensionsResponseSerializer(serializers.Serializer):
+    results = DimensionSerializer(many=True)
+
+
+class RecomputeRequestSerializer(serializers.Serializer):
+    force = serializers.BooleanField(
+        default=False,
+        help_text="Recompute even when nothing changed since the last recompute.",
+    )
+
+
+class TaskAcceptedSerializer(serializers.Serializer):
+    task_id = serializers.UUIDField()
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A background task's state and progress (percent)."""
+
+    class Meta:
+        model = InsightTask
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "progress",
+            "message",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "result",
+        ]
+        read_only_fields = fields
+
+
+# -- views ---------------------------------------------------------------------------------------
+
+
+class InsightReadView(WorkspaceViewMixin, APIView):
+    """GET ?dimension=D: one kind of figures of the published snapshot, for one dimension."""
+
+    kind = InsightSnapshot.Kind.SEGMENTS
+    with_overall = False
+
+    def get(self, request):
+        dimension = self._dimension(request.query_params.get("dimension", ""))
+        snapshot = snapshot_published_get(
+            workspace=self.workspace, kind=self.kind, dimension=dimension.key
+        )
+        body = {
+            "dimension": dimension.key,
+            "computed_at": snapshot.computed_at,
+            "stale": snapshot.stale,
+            "results": snapshot.payload.get("results", []),
+        }
+        if self.with_overall:
+            body["overall"] = snapshot.payload.get("overall", [])
+        return Response(body)
+
+    def _dimension(self, key: str):
+        key = key.strip()
+        if not key:
+            raise exceptions.ValidationError({"dimension": ["This query parameter is required."]})
+        dimension = dimension_get(workspace=self.workspace, key=key[:100])
+        if dimension is None:
+            raise exceptions.ValidationError(
+                {"dimension": [f"Unknown dimension '{key[:100]}'. {DIMENSIONS_HELP}"]}
+            )
+        return dimension
+
+
+def _read_schema(summary: str, response) -> dict:
+    return {
+        "summary": summary,
+        "description": READ_NOTE,
+        "parameters": [DIMENSION_PARAMETER],
+        "responses": {200: response},
+        "tags": ["insights"],
+    }
+
+
+class SegmentInsightsView(InsightReadView):
+    kind = InsightSnapshot.Kind.SEGMENTS
+
+    @extend_schema(**_read_schema("Segment metrics per value", SegmentsResponseSerializer))
+    def get(self, request):
+        return super().get(request)
+
+
+class FeatureInsightsView(InsightReadView):
+    kind = InsightSnapshot.Kind.FEATURES
+    with_overall = True
+
+    @extend_schema(**_read_schema("Feature demand per value", FeaturesResponseSerializer))
+    def get(self, request):
+        return super().get(request)
+
+
+class AssumptionInsightsView(InsightReadView):
+    kind = InsightSnapshot.Kind.ASSUMPTIONS
+    with_overall = True
+
+    @extend_schema(**_read_schema("Assumption support per value", AssumptionsResponseSerializer))
+    def get(self, request):
+        return super().get(request)
+
+
+class TrendInsightsView(InsightReadView):
+    kind = InsightSnapshot.Kind.TREND
+    with_overall = True
+
+    @extend_schema(**_read_schema("Quarterly trend per value", TrendResponseSerializer))
+    def get(self, request):
+        return super().get(request)
+
+
+class DimensionsView(WorkspaceViewMixin, APIView):
+    @extend_schema(
+        summary="The dimensions insights can be read by",
+        description="The seven account dimensions, then the workspace's saved segments.",
+        responses={200: DimensionsResponseSerializer},
+        tags=["insights"],
+    )
+    def get(self, request):
+        results = [
+            {
+                "dimension": d.key,
+                "label": d.label,
+                "kind": "segment" if d.is_segment else "account",
+            }
+            for d in dimension_list(workspace=self.workspace)
+        ]
+        return Response({"results": results})
+
+
+class RecomputeView(WorkspaceViewMixin, APIView):
+    write_roles = RECOMPUTE_ROLES
+
+    @extend_schema(
+        summary="Request a recompute of the insights",
+        description=(
+            "Queues a full recompute of the workspace's insights and answers 202 with the task "
+            "id; follow it at `tasks/<id>/`. A recompute with unchanged data is cheap (unless "
+            "`force`). Writers: admins, product managers and sales leads (executives read "
+            "only). 503 when the task queue (Redis) is unavailable; nothing was queued."
+        ),
+        request=RecomputeRequestSerializer,
+        responses={
+            202: TaskAcceptedSerializer,
+            503: OpenApiResponse(ErrorSerializer, description="The task queue is unavailable."),
+        },
+        tags=["insights"],
+    )
+    def post(self, request):
+        params = RecomputeRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            task = insights_recompute_request(
+                workspace=self.workspace,
+                requested_by=request.user,
+                force=params.validated_data["force"],
+            )
+        except TaskQueueUnavailable as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response({"task_id": str(task.pk)}, status=status.HTTP_202_ACCEPTED)
+
+
+class TaskDetailView(WorkspaceViewMixin, APIView):
+    @extend_schema(
+        summary="A background task's state and progress",
+        description=(
+            "`state` is queued, running, succeeded or failed; `progress` is percent done. "
+            "Another workspace's task id is not found (404)."
+        ),
+        parameters=[
+            OpenApiParameter("task_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+        ],
+        responses={200: TaskSerializer},
+        tags=["tasks"],
+    )
+    def get(self, request, task_id: str):
+        try:
+            key = uuid.UUID(str(task_id))
+        except ValueError:
+            raise exceptions.NotFound() from None
+        task = insight_task_get(workspace=self.workspace, task_id=key)
+        if task is None:
+            raise exceptions.NotFound()
+        return Response(TaskSerializer(task).data)

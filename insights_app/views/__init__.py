@@ -1,0 +1,25 @@
+"""Pages of insights_app, split by topic: the conversation log (conversations) and the
+assumption and feature-demand boards (boards)."""
+
+from .boards import AssumptionBoardView, FeatureBoardView
+from .conversations import (
+    AccountLookupView,
+    AccountPeopleView,
+    ActionItemToggleView,
+    ConversationDeleteView,
+    ConversationDetailView,
+    ConversationEditView,
+    ConversationLogView,
+)
+
+__all__ = [
+    "AccountLookupView",
+    "AccountPeopleView",
+    "ActionItemToggleView",
+    "AssumptionBoardView",
+    "ConversationDeleteView",
+    "ConversationDetailView",
+    "ConversationEditView",
+    "ConversationLogView",
+    "FeatureBoardView",
+]

@@ -1,0 +1,332 @@
+"""Pages of the conversation log: log, read, edit and delete a conversation, and the look-ups
+the log form's type-ahead uses. Parse, call one selector or service, render (STYLE.md §2)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import TemplateView, View
+
+from accounts_app.models import Account
+from accounts_app.scoping import WorkspaceViewMixin
+from common.exceptions import ApplicationError
+from deals_app.models import ActionItem, Conversation, Deal
+from deals_app.services import action_item_update, conversation_delete
+from insights_app.forms import (
+    ACCOUNT_LOOKUP_LIMIT,
+    ConversationLogForm,
+    account_matches,
+    log_formsets,
+    today,
+)
+from insights_app.models import Evidence, FeatureMention
+from insights_app.services import LogRows, conversation_log, conversation_log_update
+from personas_app.models import Contact
+
+WRITE_ROLES = ("pm",)
+
+
+class _WriterOnlyMixin(WorkspaceViewMixin):
+    """Pages that only exist to change data: readers get 403 even on GET."""
+
+    write_roles = WRITE_ROLES
+
+    def get(self, request, *args, **kwargs):
+        if not self.can_write():
+            raise PermissionDenied("Your role in this workspace cannot change conversations.")
+        return super().get(request, *args, **kwargs)
+
+
+def conversation_for_page(workspace, pk) -> Conversation:
+    """A conversation of the workspace with all its page shows, in a constant number of queries."""
+    queryset = (
+        Conversation.objects.for_workspace(workspace)
+        .select_related("account", "deal", "logged_by")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Contact.objects.select_related("persona").order_by(
+                    "last_name", "first_name"
+                ),
+            ),
+            "tags",
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("assumption")),
+            Prefetch("feature_mentions", queryset=FeatureMention.objects.select_related("feature")),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+# --- look-ups for the type-ahead ---------------------------------------------------------------
+
+
+class AccountLookupView(WorkspaceViewMixin, View):
+    """``?q=`` → up to 20 accounts whose name contains it: ``{"results": [{id, name, domain}]}``."""
+
+    def get(self, request):
+        q = (request.GET.get("q") or "").strip()[:100]
+        results = []
+        if q:
+            accounts = (
+                Account.objects.for_workspace(self.workspace)
+                .filter(name__icontains=q)
+                .order_by("name", "id")
+                .values("id", "name", "domain")[:ACCOUNT_LOOKUP_LIMIT]
+            )
+            results = list(accounts)
+        return JsonResponse({"results": results})
+
+
+class AccountPeopleView(WorkspaceViewMixin, View):
+    """``?account=<id or exact name>`` → its contacts and deals, for the log form; an account
+    this workspace does not have answers ``{"account": null}``."""
+
+    def get(self, request):
+        matches = account_matches(workspace=self.workspace, text=request.GET.get("account", ""))
+        if len(matches) != 1:
+            # Unknown here (or another workspace's): nothing to list, and nothing revealed.
+            return JsonResponse({"account": None, "contacts": [], "deals": []})
+        account = matches[0]
+        contacts = (
+            Contact.objects.for_workspace(self.workspace)
+            .filter(account=account)
+            .order_by("last_name", "first_name")
+            .values("id", "first_name", "last_name", "title")
+        )
+        deals = (
+            Deal.objects.for_workspace(self.workspace)
+            .filter(account=account)
+            .order_by("name")
+            .values("id", "name", "stage")
+        )
+        return JsonResponse(
+            {
+                "account": {"id": account.pk, "name": account.name},
+                "contacts": [
+                    {
+                        "id": c["id"],
+                        "name": f"{c['first_name']} {c['last_name']}".strip(),
+                        "title": c["title"],
+                    }
+                    for c in contacts
+                ],
+                "deals": list(deals),
+            }
+        )
+
+
+# --- log, edit ---------------------------------------------------------------------------------
+
+
+class _ConversationFormView(_WriterOnlyMixin, TemplateView):
+    template_name = "insights_app/conversation_form.html"
+    conversation: Conversation | None = None
+
+    def initial(self) -> dict:
+        return {}
+
+    def initial_rows(self) -> dict:
+        return {}
+
+    def build(self, data=None):
+        form = ConversationLogForm(data, workspace=self.workspace, initial=self.initial())
+        formsets = log_formsets(
+            workspace=self.workspace, data=data, initial=None if data else self.initial_rows()
+        )
+        return form, formsets
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            kwargs["form"], kwargs["formsets"] = self.build()
+        return super().get_context_data(conversation=self.conversation, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form, formsets = self.build(request.POST)
+        if request.POST.get("_refresh"):
+            # The no-JavaScript way to load the chosen account's contacts and deals: the same
+            # input, unbound (no errors yet), with the account resolved.
+            initial = {name: request.POST.get(name) for name in form.fields}
+            initial["participants"] = request.POST.getlist("participants")
+            form = ConversationLogForm(workspace=self.workspace, initial=initial)
+            return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+        valid = form.is_valid()
+        valid = all([fs.is_valid() for fs in formsets.values()]) and valid
+        if valid:
+            try:
+                conversation = self.save(form, formsets)
+            except ValidationError as error:
+                self.attach_errors(form, error)
+            except ApplicationError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("conversation-detail", pk=conversation.pk)
+        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+
+    @staticmethod
+    def attach_errors(form, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                target = field if field in form.fields else None
+                for message in messages:
+                    prefix = "" if target else f"{field.replace('_', ' ').capitalize()}: "
+                    form.add_error(target, f"{prefix}{message}")
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+
+    def save_arguments(self, form, formsets) -> dict:
+        data = form.cleaned_data
+        rows = LogRows(
+            new_contacts=[{"name": data["new_contact_name"], "title": data["new_contact_title"]}]
+            if data.get("new_contact_name")
+            else [],
+            tag_names=form.tag_names(),
+            action_items=formsets["actions"].rows(),
+            evidence=formsets["evidence"].rows(),
+            mentions=formsets["mentions"].rows(),
+        )
+        return {
+            "workspace": self.workspace,
+            "participants": data["participants"],
+            "rows": rows,
+            "account": data["account"],
+            "deal": data["deal"],
+            "occurred_on": data["occurred_on"],
+            "kind": data["kind"],
+            "title": data["title"],
+            "notes": data["notes"],
+            "duration_minutes": data["duration_minutes"],
+            "sentiment": data["sentiment"],
+            "stated_reason": data["stated_reason"] or "",
+        }
+
+
+class ConversationLogView(_ConversationFormView):
+    """``/conversations/new/``: log a conversation; ``?account=<id>`` pre-fills the account."""
+
+    def initial(self) -> dict:
+        account = self.request.GET.get("account", "")
+        return {
+            "occurred_on": today(),
+            "kind": "discovery",
+            "sentiment": "neutral",
+            "account": account if account.isdigit() else "",
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if not form.is_bound and form.account is not None:
+            form.initial["account"] = form.account.name
+        return context
+
+    def save(self, form, formsets) -> Conversation:
+        return conversation_log(logged_by=self.request.user, **self.save_arguments(form, formsets))
+
+
+class ConversationEditView(_ConversationFormView):
+    """``/conversations/<id>/edit/``: the same form, pre-filled; rows are replaced on save."""
+
+    def get_conversation(self) -> Conversation:
+        if self.conversation is None:
+            self.conversation = conversation_for_page(self.workspace, self.kwargs["pk"])
+        return self.conversation
+
+    def initial(self) -> dict:
+        c = self.get_conversation()
+        tags = {kind: [] for kind in ("pain", "constraint", "topic")}
+        for tag in c.tags.all():
+            tags[tag.kind].append(tag.name)
+        return {
+            "account": str(c.account_id),
+            "deal": c.deal_id,
+            "occurred_on": c.occurred_on,
+            "kind": c.kind,
+            "title": c.title,
+            "participants": [p.pk for p in c.participants.all()],
+            "notes": c.notes,
+            "duration_minutes": c.duration_minutes,
+            "sentiment": c.sentiment,
+            "pains": ", ".join(tags["pain"]),
+            "constraints": ", ".join(tags["constraint"]),
+            "topics": ", ".join(tags["topic"]),
+            "stated_reason": c.stated_reason,
+        }
+
+    def initial_rows(self) -> dict:
+        c = self.get_conversation()
+        return {
+            "actions": [
+                {"text": a.text, "owner": a.owner_id, "due_on": a.due_on, "done": a.done}
+                for a in c.action_items.all()
+            ],
+            "evidence": [
+                {"assumption": e.assumption_id, "verdict": e.verdict, "quote": e.quote}
+                for e in c.evidence.all()
+            ],
+            "mentions": [
+                {"feature": m.feature_id, "importance": m.importance, "quote": m.quote}
+                for m in c.feature_mentions.all()
+            ],
+        }
+
+    def get_context_data(self, **kwargs):
+        self.get_conversation()
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if not form.is_bound and form.account is not None:
+            form.initial["account"] = form.account.name
+        return context
+
+    def save(self, form, formsets) -> Conversation:
+        return conversation_log_update(
+            conversation=self.get_conversation(), **self.save_arguments(form, formsets)
+        )
+
+
+# --- read, delete, tick ------------------------------------------------------------------------
+
+
+class ConversationDetailView(WorkspaceViewMixin, TemplateView):
+    """``/conversations/<id>/``: everything logged about one conversation."""
+
+    template_name = "insights_app/conversation_detail.html"
+    write_roles = WRITE_ROLES
+
+    def get_context_data(self, **kwargs):
+        conversation = conversation_for_page(self.workspace, kwargs["pk"])
+        return super().get_context_data(conversation=conversation, **kwargs)
+
+
+class ConversationDeleteView(_WriterOnlyMixin, TemplateView):
+    """``/conversations/<id>/delete/``: a confirmation page, then the delete."""
+
+    template_name = "insights_app/conversation_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        conversation = get_object_or_404(
+            Conversation.objects.for_workspace(self.workspace).select_related("account"),
+            pk=kwargs["pk"],
+        )
+        return super().get_context_data(conversation=conversation, **kwargs)
+
+    def post(self, request, pk):
+        conversation = get_object_or_404(Conversation.objects.for_workspace(self.workspace), pk=pk)
+        conversation_delete(workspace=self.workspace, conversation=conversation)
+        return redirect("conversation-list")
+
+
+class ActionItemToggleView(WorkspaceViewMixin, View):
+    """POST ``/conversations/<id>/action-items/<item>/toggle/``: tick an action item done."""
+
+    write_roles = WRITE_ROLES
+    http_method_names = ["post"]
+
+    def post(self, request, pk, item_pk):
+        item = get_object_or_404(
+            ActionItem.objects.for_workspace(self.workspace), pk=item_pk, conversation_id=pk
+        )
+        action_item_update(workspace=self.workspace, action_item=item, done=not item.done)
+        return redirect(reverse("conversation-detail", args=[pk]) + "#action-items")

@@ -1,0 +1,274 @@
+"""Workspace isolation over every route of the generated OpenAPI schema (PRODUCT.md §10).
+
+A member of workspace A gets 404 for B's objects on every method, lists show none of B's
+rows, and writes naming B's related ids get 400. The test walks the schema and fails when a
+route has no isolation case, so a new endpoint must bring its own.
+"""
+
+import copy
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts_app.models import Membership
+from tests.api_support import build_world, member_client
+from tests.factories import MembershipFactory, WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+PREFIX = "/api/v1/"
+
+
+def _schema_routes() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (path, method)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def _create_body(resource: str, w) -> dict:
+    """A valid create body for each resource, naming the related rows of world ``w``."""
+    return {
+        "accounts": {"name": "Umbrella"},
+        "personas": {"name": "CFO", "kind": "buyer"},
+        "contacts": {
+            "account": w.account.pk,
+            "last_name": "Lee",
+            "persona": w.persona.pk,
+            "reports_to": w.manager.pk,
+        },
+        "advocacies": {"advocate": w.manager.pk, "audience": w.contact.pk},
+        "deals": {"account": w.account.pk, "name": "Expansion", "owner": w.owner.pk},
+        "deal-roles": {"deal": w.deal.pk, "contact": w.manager.pk, "role": "economic_buyer"},
+        "business-cases": {"deal": w.deal.pk, "metric": "productivity"},
+        "tags": {"name": "Budget freeze", "kind": "constraint"},
+        "conversations": {
+            "account": w.account.pk,
+            "deal": w.deal.pk,
+            "occurred_on": "2026-03-01",
+            "title": "Call",
+            "participants": [w.contact.pk],
+            "tags": [w.tag.pk],
+        },
+        "action-items": {
+            "conversation": w.conversation.pk,
+            "text": "Follow up",
+            "owner": w.owner.pk,
+        },
+        "assumptions": {"statement": "Buyers want SaaS."},
+        "evidence": {
+            "assumption": w.assumption.pk,
+            "conversation": w.conversation.pk,
+            "verdict": "supports",
+        },
+        "feature-requests": {"title": "Audit log"},
+        "feature-mentions": {
+            "feature": w.feature_request.pk,
+            "account": w.account.pk,
+            "deal": w.deal.pk,
+            "conversation": w.conversation.pk,
+        },
+        "segments": {"name": "Fintech on VMs", "filters": {"industry": "Fintech"}},
+    }[resource]
+
+
+# A related field of a body → the same row in another world.
+RELATED = {
+    "account": lambda w: w.account.pk,
+    "persona": lambda w: w.persona.pk,
+    "reports_to": lambda w: w.manager.pk,
+    "advocate": lambda w: w.manager.pk,
+    "audience": lambda w: w.contact.pk,
+    "deal": lambda w: w.deal.pk,
+    "contact": lambda w: w.manager.pk,
+    "owner": lambda w: w.owner.pk,
+    "conversation": lambda w: w.conversation.pk,
+    "assumption": lambda w: w.assumption.pk,
+    "feature": lambda w: w.feature_request.pk,
+    "participants": lambda w: [w.contact.pk],
+    "tags": lambda w: [w.tag.pk],
+}
+
+# Routes that are not CRUD on a resource, with how to reach B's object through them.
+DEAL_ACTIONS = {
+    (f"{PREFIX}deals/{{id}}/persona-map/", "get"),
+    (f"{PREFIX}deals/{{id}}/risks/", "get"),
+    (f"{PREFIX}deals/{{id}}/scorecard/", "get"),
+    (f"{PREFIX}deals/{{id}}/scorecard/", "patch"),
+}
+WORKSPACE_ROUTES = {(f"{PREFIX}workspaces/", "get"), (f"{PREFIX}workspaces/{{id}}/", "get")}
+IMPORT_ROUTES = {
+    (f"{PREFIX}imports/", "get"),
+    (f"{PREFIX}imports/", "post"),
+    (f"{PREFIX}imports/{{id}}/", "get"),
+}
+
+
+INSIGHT_READS = ["segments", "features", "assumptions", "trend", "dimensions"]
+B_MARKER = "Zebra industry only in B"
+
+
+def _check_insights(client, a, b, theirs) -> set[tuple[str, str]]:
+    from accounts_app.models import Account
+
+    Account.objects.filter(pk=theirs.account.pk).update(industry=B_MARKER)
+    theirs.segment.name = f"{B_MARKER} segment"
+    theirs.segment.save()
+    their_client, _ = member_client(b, Membership.Role.ADMIN)
+    their_client.defaults["HTTP_X_WORKSPACE"] = b.slug
+    their_task = their_client.post(f"{PREFIX}insights/recompute/", {}, format="json")
+    assert their_task.status_code == 202, their_task.content
+    own_task = client.post(f"{PREFIX}insights/recompute/", {}, format="json")
+    assert own_task.status_code == 202, own_task.content
+
+    covered = {(f"{PREFIX}insights/recompute/", "post")}
+    for read in INSIGHT_READS:
+        response = client.get(f"{PREFIX}insights/{read}/", {"dimension": "industry"})
+        assert response.status_code == 200, (read, response.content)
+        assert B_MARKER not in response.content.decode(), read
+        covered.add((f"{PREFIX}insights/{read}/", "get"))
+    # B's own read does show it, so the check above can fail.
+    response = their_client.get(f"{PREFIX}insights/segments/", {"dimension": "industry"})
+    assert B_MARKER in response.content.decode()
+
+    task = f"{PREFIX}tasks/{{task_id}}/"
+    assert client.get(task.replace("{task_id}", own_task.json()["task_id"])).status_code == 200
+    assert client.get(task.replace("{task_id}", their_task.json()["task_id"])).status_code == 404
+    covered.add((task, "get"))
+    return covered
+
+
+def _ids(client, path) -> set[int]:
+    response = client.get(path, {"page_size": 200})
+    assert response.status_code == 200, (path, response.content)
+    return {row["id"] for row in response.json()["results"]}
+
+
+@pytest.fixture(params=["member of A only", "member of A and B, acting in A"])
+def setting(request):
+    a, b = WorkspaceFactory.create(slug="a-corp"), WorkspaceFactory.create(slug="b-corp")
+    mine, theirs = build_world(a), build_world(b)
+    client, user = member_client(a, Membership.Role.ADMIN)
+    if request.param != "member of A only":
+        MembershipFactory.create(user=user, workspace=b, role=Membership.Role.ADMIN)
+        client.defaults["HTTP_X_WORKSPACE"] = a.slug
+    return client, a, b, mine, theirs
+
+
+def test_every_route_of_the_schema_keeps_workspaces_apart(setting):
+    client, a, b, mine, theirs = setting
+    routes = _schema_routes()
+    covered: set[tuple[str, str]] = set()
+    resources = mine.by_resource()
+
+    for resource, own in resources.items():
+        collection, detail = f"{PREFIX}{resource}/", f"{PREFIX}{resource}/{{id}}/"
+        other = theirs.by_resource()[resource]
+        model = type(own)
+
+        # Lists show none of B's rows (and do show A's).
+        listed = _ids(client, collection)
+        assert own.pk in listed, resource
+        assert other.pk not in listed, resource
+        covered.add((collection, "get"))
+
+        # B's object is not found, whatever the method; nothing changes.
+        body = _create_body(resource, mine)
+        url = f"{collection}{other.pk}/"
+        for method, kwargs in (
+            ("get", {}),
+            ("put", {"data": body, "format": "json"}),
+            ("patch", {"data": body, "format": "json"}),
+            ("delete", {}),
+        ):
+            response = getattr(client, method)(url, **kwargs)
+            assert response.status_code == 404, (method, url, response.content)
+            covered.add((detail, method))
+        assert model.objects.filter(pk=other.pk).exists(), resource
+
+        # Writes naming one of B's related rows are refused, field by field.
+        related_fields = [f for f in body if f in RELATED]
+        for field in related_fields:
+            bad = copy.deepcopy(body)
+            bad[field] = RELATED[field](theirs)
+            before = model.objects.count()
+            response = client.post(collection, bad, format="json")
+            assert response.status_code == 400, (resource, field, response.content)
+            assert field in response.json(), (resource, field, response.json())
+            # "does not exist": another workspace's row is not revealed.
+            assert "does not exist" in str(response.json()[field]), response.json()
+            assert model.objects.count() == before
+            for method in ("put", "patch"):
+                payload = bad if method == "put" else {field: bad[field]}
+                response = getattr(client, method)(f"{collection}{own.pk}/", payload, format="json")
+                assert response.status_code == 400, (resource, method, field, response.content)
+                assert field in response.json()
+
+        # And a create in A works (the body is valid), landing in A.
+        response = client.post(collection, body, format="json")
+        assert response.status_code == 201, (resource, response.content)
+        assert model.objects.get(pk=response.json()["id"]).workspace_id == a.pk
+        covered.add((collection, "post"))
+
+    for path, method in DEAL_ACTIONS:
+        url = path.replace("{id}", str(theirs.deal.pk))
+        kwargs = {"data": {"items": [{"key": "paper_process", "status": "confirmed"}]}}
+        response = getattr(client, method)(
+            url, format="json", **(kwargs if method == "patch" else {})
+        )
+        assert response.status_code == 404, (method, url, response.content)
+        assert client.get(path.replace("{id}", str(mine.deal.pk))).status_code == 200
+        covered.add((path, method))
+    assert not theirs.deal.scorecard_items.exists()
+
+    assert _ids(client, f"{PREFIX}workspaces/") >= {a.pk}
+    if "HTTP_X_WORKSPACE" not in client.defaults:
+        assert b.pk not in _ids(client, f"{PREFIX}workspaces/")
+        assert client.get(f"{PREFIX}workspaces/{b.pk}/").status_code == 404
+    assert client.get(f"{PREFIX}workspaces/{a.pk}/").status_code == 200
+    covered |= WORKSPACE_ROUTES
+
+    # Imports: B's import is neither listed nor found; an upload lands in A.
+    from deals_app.models import ImportJob
+
+    theirs_job = ImportJob.objects.create(workspace=b)
+    own_job = ImportJob.objects.create(workspace=a)
+    assert _ids(client, f"{PREFIX}imports/") == {own_job.pk}
+    assert client.get(f"{PREFIX}imports/{theirs_job.pk}/").status_code == 404
+    assert client.post(f"{PREFIX}imports/", {}, format="multipart").status_code == 400
+    assert ImportJob.objects.filter(workspace=b).count() == 1
+    covered |= IMPORT_ROUTES
+
+    # Insights: B's figures never show in A's reads; B's task is not found from A.
+    covered |= _check_insights(client, a, b, theirs)
+
+    missing = routes - covered
+    assert not missing, f"routes without an isolation case (add one here): {sorted(missing)}"
+    assert covered - routes == set(), "cases for routes that no longer exist"
+
+
+def test_filters_naming_another_workspaces_rows_match_nothing(setting):
+    client, a, b, mine, theirs = setting
+    for path, params in (
+        ("deals/", {"account": theirs.account.pk}),
+        ("contacts/", {"account": theirs.account.pk}),
+        ("conversations/", {"participant": theirs.contact.pk}),
+        ("deal-roles/", {"deal": theirs.deal.pk}),
+        ("feature-mentions/", {"feature": theirs.feature_request.pk}),
+    ):
+        response = client.get(PREFIX + path, params)
+        assert response.status_code == 200
+        assert response.json()["count"] == 0, path
+
+
+def test_a_non_member_naming_a_workspace_gets_404_and_no_data(setting):
+    client, a, b, mine, theirs = setting
+    stranger, _ = member_client(WorkspaceFactory.create(slug="c-corp"))
+    for slug in (a.slug, b.slug, "no-such-workspace"):
+        stranger.defaults["HTTP_X_WORKSPACE"] = slug
+        response = stranger.get(f"{PREFIX}deals/")
+        assert response.status_code == 404
+        assert "not a member" in response.json()["detail"]

@@ -1,0 +1,97 @@
+"""Every API read costs the same number of queries with 5 or 50 related rows (PRODUCT.md §9).
+
+Driven by the generated schema, so a new read endpoint is measured without being listed here.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts_app.models import Membership
+from tests.api_support import build_world, member_client
+from tests.factories import WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12  # auth, membership, count, page and a few prefetches
+
+
+def _get_paths() -> list[str]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(path for path, ops in schema["paths"].items() if "get" in ops)
+
+
+def _objects(world) -> dict[str, int]:
+    """The id to read per resource of the schema; a new resource needs a line here."""
+    from deals_app.models import ImportJob
+
+    workspace_id = world.account.workspace_id
+    job = ImportJob.objects.filter(workspace_id=workspace_id).first()
+    return {
+        **{resource: obj.pk for resource, obj in world.by_resource().items()},
+        "workspaces": workspace_id,
+        "imports": job.pk if job else None,
+    }
+
+
+def _url(path: str, world) -> str:
+    if "{task_id}" in path:  # a recompute task of this workspace
+        from insights_app.models import InsightTask
+
+        task = InsightTask.objects.filter(workspace_id=world.account.workspace_id).first()
+        return path.replace("{task_id}", str(task.pk))
+    if "{id}" not in path:
+        return path
+    resource = path.removeprefix("/api/v1/").split("/")[0]
+    objects = _objects(world)
+    assert resource in objects, f"no object to read for {path}: add one to _objects()"
+    return path.replace("{id}", str(objects[resource]))
+
+
+def _counts(client, world) -> dict[str, int]:
+    counts = {}
+    for path in _get_paths():
+        url = _url(path, world)
+        params = {"page_size": 200} if "{" not in path else {}
+        if "/insights/" in path:
+            params = {"dimension": "industry"}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        assert response.status_code == 200, (url, response.content)
+        counts[path] = len(queries)
+    return counts
+
+
+def test_reads_cost_the_same_with_5_or_50_related_rows():
+    small_ws, big_ws = WorkspaceFactory.create(slug="small"), WorkspaceFactory.create(slug="big")
+    small = [build_world(small_ws, related=5)]
+    big = [build_world(big_ws, related=50)]
+    for _ in range(4):
+        small.append(build_world(small_ws, owner=small[0].owner))
+    for _ in range(49):
+        big.append(build_world(big_ws, owner=big[0].owner))
+    from deals_app.models import ImportJob
+
+    ImportJob.objects.bulk_create([ImportJob(workspace=small_ws) for _ in range(5)])
+    ImportJob.objects.bulk_create([ImportJob(workspace=big_ws) for _ in range(50)])
+    small_client, _ = member_client(small_ws, Membership.Role.EXEC)
+    big_client, _ = member_client(big_ws, Membership.Role.EXEC)
+    for ws in (small_ws, big_ws):  # a recompute, so insight reads answer from snapshots
+        admin, _ = member_client(ws, Membership.Role.ADMIN)
+        assert admin.post("/api/v1/insights/recompute/", {}, format="json").status_code == 202
+
+    small_counts = _counts(small_client, small[0])
+    big_counts = _counts(big_client, big[0])
+
+    assert big_counts == small_counts
+    assert max(big_counts.values()) <= MAX_QUERIES, big_counts
+
+
+def test_a_list_page_stays_within_its_query_budget(django_assert_max_num_queries):
+    workspace = WorkspaceFactory.create()
+    world = build_world(workspace, related=20)
+    client, _ = member_client(workspace, Membership.Role.EXEC)
+    for resource in world.by_resource():
+        with django_assert_max_num_queries(8):
+            assert client.get(f"/api/v1/{resource}/").status_code == 200
