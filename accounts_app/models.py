@@ -248,6 +248,8 @@ class Segment(WorkspaceOwnedModel):
             values = value if isinstance(value, list) else [value]
             if not values or not all(isinstance(v, str) for v in values):
                 raise ValidationError({"filters": f"{dim}: give a text value or a list of them."})
+            if any("\x00" in v for v in values):
+                raise ValidationError({"filters": f"{dim}: null characters are not allowed."})
 
     def account_q(self, prefix: str = "") -> Q:
         """The filter as a Q over Account (or over a relation to it, with prefix 'account__')."""

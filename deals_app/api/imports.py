@@ -173,7 +173,20 @@ class ImportCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"This is not valid JSON: {exc}.") from exc
         if not isinstance(mapping, dict):
             raise serializers.ValidationError("Give a JSON object keyed by file name.")
+        if _has_null_character(mapping):
+            # PostgreSQL cannot store U+0000 in text or jsonb; refuse it as bad input.
+            raise serializers.ValidationError("Null characters are not allowed.")
         return mapping
+
+
+def _has_null_character(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_null_character(k) or _has_null_character(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_null_character(v) for v in value)
+    return False
 
 
 ERROR_400 = OpenApiResponse(

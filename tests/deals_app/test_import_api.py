@@ -115,6 +115,7 @@ def test_a_generic_file_imports_with_a_mapping(
         ("empty", {}, "files"),
         ("unrecognised", {"mapping": "{not json"}, "mapping"),
         ("unrecognised", {"mapping": "[1, 2]"}, "mapping"),
+        ("unrecognised", {"mapping": '{"products.csv": {"kind": "a\\u0000"}}'}, "mapping"),
     ],
 )
 def test_a_bad_upload_is_a_400_with_field_messages(workspace, tmp_path, files, data, field):
