@@ -41,6 +41,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) seed_demo --if-empty
+	$(DEMO_ENV) $(MANAGE) recompute_insights --workspace demo
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP)
