@@ -1,4 +1,4 @@
-"""Pages of deals_app: the conversation log, the deal list and the segment dashboard."""
+"""Pages of deals_app: the conversation log, the deal list, deals and accounts."""
 
 from django.urls import path
 
@@ -7,7 +7,6 @@ from . import views
 urlpatterns = [
     path("conversations/", views.ConversationListView.as_view(), name="conversation-list"),
     path("deals/", views.DealListView.as_view(), name="deal-list"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("deals/<int:pk>/", views.DealDetailView.as_view(), name="deal-detail"),
     path("deals/<int:pk>/edit/<slug:action>/", views.DealEditView.as_view(), name="deal-edit"),
     path("accounts/", views.AccountListView.as_view(), name="account-list"),

@@ -38,4 +38,6 @@ urlpatterns = [
     ),
     path("assumptions/", views.AssumptionBoardView.as_view(), name="assumption-board"),
     path("features/", views.FeatureBoardView.as_view(), name="feature-board"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export.csv", views.DashboardExportView.as_view(), name="dashboard-export"),
 ]

@@ -1,11 +1,10 @@
 """Pages of deals_app, split by topic (lists, the deal page, the conversation log)."""
 
 from .deal_detail import DealDetailView, DealEditView
-from .lists import ConversationListView, DashboardView, DealListView, PagedListView
+from .lists import ConversationListView, DealListView, PagedListView
 
 __all__ = [
     "ConversationListView",
-    "DashboardView",
     "DealDetailView",
     "DealEditView",
     "DealListView",

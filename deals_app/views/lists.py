@@ -1,18 +1,16 @@
-"""Pages for conversations, deals and the segment summary: parse, call a selector, render."""
+"""Pages for conversations and deals: parse, call a selector, render."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
 from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
-from deals_app.forms import DIMENSION_LABELS, ConversationFilterForm, DashboardForm, DealFilterForm
+from deals_app.forms import ConversationFilterForm, DealFilterForm
 from deals_app.models import Conversation, Deal
 from deals_app.selectors import (
     conversation_list,
     deal_list,
-    deal_outcomes_by,
-    deal_outcomes_total,
     deal_totals,
     tag_list,
 )
@@ -124,22 +122,3 @@ class DealListView(PagedListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, totals=self.totals, **kwargs)
-
-
-class DashboardView(WorkspaceViewMixin, TemplateView):
-    """Outcomes per segment value, the executive's landing page."""
-
-    template_name = "deals_app/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        form = DashboardForm(self.request.GET)
-        dimension = form.filters["dimension"]
-        rows = deal_outcomes_by(workspace=self.workspace, dimension=dimension)
-        return super().get_context_data(
-            form=form,
-            dimension=dimension,
-            dimension_label=DIMENSION_LABELS[dimension],
-            rows=rows,
-            total=deal_outcomes_total(rows=rows),
-            **kwargs,
-        )

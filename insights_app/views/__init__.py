@@ -23,3 +23,7 @@ __all__ = [
     "ConversationLogView",
     "FeatureBoardView",
 ]
+
+from .dashboard import DashboardExportView, DashboardView  # noqa: E402
+
+__all__ += ["DashboardExportView", "DashboardView"]

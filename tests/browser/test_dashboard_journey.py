@@ -1,0 +1,97 @@
+"""An executive lands on the segment dashboard, reads the charts drawn from the published
+snapshot, switches the dimension, drills into a value's accounts and downloads the CSV; no
+console errors and no request leaves the app."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from insights_app.services import insights_recompute
+from tests.factories import (
+    AccountFactory,
+    DealFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"  # UserFactory's password
+CHARTS = 9
+
+
+@pytest.fixture
+def book():
+    workspace = WorkspaceFactory.create(name="Acme Observability", slug="acme")
+    user = UserFactory.create(username="elena", first_name="Elena", last_name="Novak")
+    MembershipFactory.create(user=user, workspace=workspace, role="exec")
+    for industry, infrastructure, stages in (
+        ("Fintech", "virtual_machines", ("closed_won", "closed_lost", "proposal")),
+        ("Retail", "containers", ("closed_won", "evaluation")),
+        ("Energy", "bare_metal", ("closed_lost", "discovery")),
+    ):
+        account = AccountFactory.create(
+            workspace=workspace, industry=industry, infrastructure=infrastructure
+        )
+        for stage in stages:
+            DealFactory.create(
+                account=account,
+                stage=stage,
+                amount=Decimal("100000"),
+                loss_reason="price" if stage == "closed_lost" else "",
+            )
+    insights_recompute(workspace_id=workspace.pk, force=True)
+    return workspace
+
+
+def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, book):
+    page.goto("/login/")
+    page.get_by_label("Username").fill("elena")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+    expect(page.get_by_test_id("segment-table")).to_contain_text("Fintech")
+    expect(page.get_by_test_id("kpis")).to_contain_text("300,000")  # revenue won
+
+    page.get_by_label("Split by").select_option("infrastructure")  # submits itself
+    expect(page).to_have_url(re.compile(r"dimension=infrastructure"))
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+    expect(page.get_by_test_id("segment-table")).to_contain_text("Bare metal")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    assert download.value.suggested_filename == "deallens-acme-infrastructure.csv"
+
+    page.get_by_role("link", name="Containers").click()
+    expect(page).to_have_url(re.compile(r"/accounts/\?infrastructure=containers"))
+
+    assert page_log.console_errors == []
+    assert page_log.foreign_requests == []
+
+
+def test_a_product_manager_recomputes_and_the_page_reloads(page, page_log, live_server, book):
+    user = UserFactory.create(username="pia")
+    MembershipFactory.create(user=user, workspace=book, role="pm")
+    page.goto("/login/?next=/dashboard/")
+    page.get_by_label("Username").fill("pia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+    before = page.locator("time").get_attribute("datetime")
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)  # the page's scripts ran
+
+    page.get_by_role("button", name="Recompute now").click()
+    try:
+        expect(page.locator("time")).not_to_have_attribute("datetime", before, timeout=20_000)
+    except AssertionError:
+        status = page.locator(".js-recompute-status").text_content()
+        raise AssertionError(f"no new snapshot; the page says {status!r}") from None
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+
+    assert page_log.console_errors == []
+    assert page_log.foreign_requests == []

@@ -1,0 +1,166 @@
+"""The dashboard's chart builders: a snapshot payload in, a plotly figure dict out, with the right
+traces, values, titles and axis units."""
+
+import json
+
+import pytest
+
+from insights_app import charts
+
+ROWS = [
+    {
+        "value": "fintech",
+        "accounts": 4,
+        "deals": 10,
+        "won": 3,
+        "lost": 1,
+        "win_rate": 0.75,
+        "revenue_won": "300.00",
+        "pipeline": "500.50",
+        "median_cycle_days": 42,
+        "cost_of_sale": "100.00",
+        "roi": 2.0,
+        "win_rate_covered": 1.0,
+        "win_rate_uncovered": 0.5,
+        "loss_reasons": [{"reason": "price", "deals": 1}],
+        "reason_mismatch_rate": 0.25,
+        "conversations_90d": 7,
+        "pipeline_share": 0.625,
+    },
+    {
+        "value": "retail",
+        "accounts": 1,
+        "deals": 2,
+        "won": 0,
+        "lost": 2,
+        "win_rate": 0.0,
+        "revenue_won": "0.00",
+        "pipeline": "300.00",
+        "median_cycle_days": None,
+        "cost_of_sale": "0.00",
+        "roi": None,
+        "win_rate_covered": None,
+        "win_rate_uncovered": 0.0,
+        "loss_reasons": [{"reason": "price", "deals": 1}, {"reason": "timing", "deals": 1}],
+        "reason_mismatch_rate": None,
+        "conversations_90d": 0,
+        "pipeline_share": 0.375,
+    },
+]
+TREND = [
+    {
+        "value": "all",
+        "quarter": "2025-Q1",
+        "won": 1,
+        "lost": 1,
+        "revenue_won": "10.00",
+        "win_rate": 0.5,
+    },
+    {
+        "value": "all",
+        "quarter": "2025-Q2",
+        "won": 0,
+        "lost": 0,
+        "revenue_won": "0.00",
+        "win_rate": None,
+    },
+]
+LABELS = {"fintech": "Fintech", "retail": "Retail"}
+
+
+def by_name(figure):
+    return {trace["name"]: trace for trace in figure["data"]}
+
+
+def test_revenue_and_pipeline_are_grouped_bars_in_the_currency():
+    figure = charts.revenue_pipeline_figure(ROWS, labels=LABELS, currency="EUR")
+    traces = by_name(figure)
+    assert set(traces) == {"Revenue won", "Open pipeline"}
+    assert traces["Revenue won"]["x"] == ["Fintech", "Retail"]
+    assert traces["Revenue won"]["y"] == [300.0, 0.0]
+    assert traces["Open pipeline"]["y"] == [500.5, 300.0]
+    assert traces["Open pipeline"]["customdata"] == ["fintech", "retail"]
+    assert figure["layout"]["barmode"] == "group"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Amount (EUR)"
+    assert "Revenue won and open pipeline" in figure["layout"]["title"]["text"]
+
+
+def test_win_rate_in_percent_with_the_number_of_closed_deals():
+    figure = charts.win_rate_figure(ROWS, labels=LABELS)
+    (trace,) = figure["data"]
+    assert trace["y"] == [75.0, 0.0]
+    assert trace["text"] == ["4 closed", "2 closed"]
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Win rate (%)"
+
+
+def test_roi_on_a_second_axis_and_cost_of_sale_as_bars():
+    figure = charts.roi_cost_figure(ROWS, labels=LABELS, currency="USD")
+    traces = by_name(figure)
+    assert traces["Cost of sale"]["y"] == [100.0, 0.0]
+    assert traces["ROI"]["y"] == [2.0, None]
+    assert traces["ROI"]["yaxis"] == "y2"
+    assert "ROI" in figure["layout"]["yaxis2"]["title"]["text"]
+
+
+def test_cycle_and_multithreading():
+    cycle = charts.cycle_figure(ROWS, labels=LABELS)
+    assert cycle["data"][0]["y"] == [42.0, None]
+    assert cycle["layout"]["yaxis"]["title"]["text"] == "Days"
+    threads = by_name(charts.multithreading_figure(ROWS, labels=LABELS))
+    assert threads["With buyer + champion"]["y"] == [100.0, None]
+    assert threads["Without"]["y"] == [50.0, 0.0]
+
+
+def test_trend_per_quarter():
+    figure = charts.trend_figure(TREND, currency="USD")
+    traces = by_name(figure)
+    assert traces["Revenue won"]["x"] == ["2025-Q1", "2025-Q2"]
+    assert traces["Revenue won"]["y"] == [10.0, 0.0]
+    assert traces["Win rate"]["y"] == [50.0, None]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Quarter of close date"
+
+
+def test_blind_spots_scatter_one_point_per_value():
+    figure = charts.blind_spots_figure(ROWS, labels=LABELS)
+    (trace,) = figure["data"]
+    assert trace["type"] == "scatter"
+    assert trace["x"] == [62.5, 37.5]
+    assert trace["y"] == [7, 0]
+    assert trace["text"] == ["Fintech", "Retail"]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Share of workspace pipeline (%)"
+
+
+def test_loss_reasons_are_summed_and_the_mismatch_rate_per_value():
+    assert charts.loss_reasons_total(ROWS) == [("price", 2), ("timing", 1)]
+    figure = charts.loss_reasons_figure(ROWS)
+    (trace,) = figure["data"]
+    assert trace["y"] == ["Timing", "Price"]  # largest on top of a horizontal bar chart
+    assert trace["x"] == [1, 2]
+    mismatch = charts.reason_mismatch_figure(ROWS, labels=LABELS)
+    assert mismatch["data"][0]["y"] == [25.0, None]
+
+
+def test_charts_show_the_largest_values_first_and_at_most_fifteen():
+    rows = [dict(ROWS[1], value=f"v{i}", pipeline=str(i)) for i in range(20)]
+    figure = charts.revenue_pipeline_figure(rows, labels={}, currency="USD")
+    assert len(figure["data"][0]["x"]) == charts.MAX_VALUES
+    assert figure["data"][0]["x"][0] == "v19"
+
+
+@pytest.mark.parametrize("rows", [ROWS, []])
+def test_every_figure_is_plain_json_with_titles(rows):
+    figures = charts.dashboard_figures(rows, TREND, labels=LABELS, currency="USD")
+    assert [key for key, _ in figures] == [
+        "revenue",
+        "win-rate",
+        "roi",
+        "cycle",
+        "multithreading",
+        "trend",
+        "blind-spots",
+        "loss-reasons",
+        "mismatch",
+    ]
+    for _, figure in figures:
+        json.dumps(figure)
+        assert figure["layout"]["title"]["text"]
