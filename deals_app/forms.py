@@ -8,17 +8,6 @@ from django import forms
 from .models import Conversation, Deal
 from .selectors import DIMENSIONS, STAGE_ALL, STAGE_CLOSED, STAGE_OPEN
 
-DIMENSION_LABELS = {
-    "industry": "Industry",
-    "size_band": "Company size",
-    "country": "Country",
-    "region": "Region",
-    "deployment_model": "Deployment model",
-    "infrastructure": "Infrastructure",
-    "lifecycle": "Lifecycle",
-}
-assert set(DIMENSION_LABELS) == set(DIMENSIONS), "every dimension needs a label"
-
 
 class _FilterForm(forms.Form):
     """A GET filter form whose ``filters`` are the cleaned values, or the defaults when invalid."""
@@ -116,12 +105,3 @@ class DealFilterForm(_FilterForm):
     )
     owner = forms.ChoiceField(required=False, choices=[("", "Any owner"), ("me", "My deals")])
     defaults = {"stage": STAGE_OPEN, "owner": ""}
-
-
-class DashboardForm(_FilterForm):
-    dimension = forms.ChoiceField(
-        required=False,
-        label="Group accounts by",
-        choices=list(DIMENSION_LABELS.items()),
-    )
-    defaults = {"dimension": "industry"}

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    CharField,
     Count,
     F,
     IntegerField,
@@ -22,12 +21,11 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts_app.models import (
     SIZE_BANDS,
-    Account,
     DeploymentModel,
     Infrastructure,
     Lifecycle,
@@ -127,65 +125,6 @@ def deal_list(*, workspace: Workspace, stage: str = STAGE_OPEN, owner=None) -> Q
 def deal_totals(*, deals: QuerySet[Deal]) -> dict:
     """Count and summed amount of a deal list, in one query (an unknown amount counts as 0)."""
     return deals.order_by().aggregate(count=Count("id"), amount=Sum("amount", default=Decimal("0")))
-
-
-def deal_outcomes_by(*, workspace: Workspace, dimension: str) -> list[dict]:
-    """Accounts, deals, won/lost, win rate, revenue won and pipeline per value of a dimension.
-
-    One grouped query from the workspace's accounts (so accounts without deals count too);
-    an empty value groups as "unknown". Rows come largest first (by deals, then accounts).
-    """
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"Unknown dimension '{dimension}'. Use one of: {', '.join(DIMENSIONS)}.")
-    won = Q(deals__stage=Deal.Stage.CLOSED_WON)
-    lost = Q(deals__stage=Deal.Stage.CLOSED_LOST)
-    is_open = Q(deals__stage__in=OPEN_STAGES)
-    value = Coalesce(NullIf(F(dimension), Value("")), Value(UNKNOWN), output_field=CharField())
-    rows = (
-        Account.objects.for_workspace(workspace)
-        .values(value=value)
-        .annotate(
-            accounts=Count("id", distinct=True),
-            deal_count=Count("deals"),  # "deals" itself is the relation's name
-            won=Count("deals", filter=won),
-            lost=Count("deals", filter=lost),
-            revenue_won=Sum("deals__amount", filter=won, default=Decimal("0")),
-            pipeline=Sum("deals__amount", filter=is_open, default=Decimal("0")),
-        )
-        .order_by("-deal_count", "-accounts", "value")
-    )
-    labels = DIMENSIONS[dimension]
-    result = []
-    for row in rows:
-        row["deals"] = row.pop("deal_count")
-        closed = row["won"] + row["lost"]
-        row["label"] = (
-            UNKNOWN if row["value"] == UNKNOWN else labels.get(row["value"], row["value"])
-        )
-        row["win_rate"] = row["won"] / closed if closed else None
-        result.append(row)
-    return result
-
-
-def deal_outcomes_total(*, rows: list[dict]) -> dict:
-    """The all-segments line under a segment summary, from its rows (each account is in one)."""
-    total = {
-        key: sum((row[key] for row in rows), start)
-        for key, start in (
-            ("accounts", 0),
-            ("deals", 0),
-            ("won", 0),
-            ("lost", 0),
-            ("revenue_won", Decimal("0")),
-            ("pipeline", Decimal("0")),
-        )
-    }
-    closed = total["won"] + total["lost"]
-    total["win_rate"] = total["won"] / closed if closed else None
-    return total
-
-
-# --- list querysets for the API ---------------------------------------------------------------
 
 
 def deal_role_list(*, workspace: Workspace) -> QuerySet[DealRole]:
