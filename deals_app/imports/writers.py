@@ -96,6 +96,43 @@ def _changed(obj, data: dict) -> list[str]:
     return [name for name, value in data.items() if getattr(obj, name) != value]
 
 
+class _Upsert:
+    """One batch's new and changed rows of a model, counted and then written in bulk."""
+
+    def __init__(self, model, tally):
+        self.model, self.tally = model, tally
+        self.new: list = []
+        self.changed: list = []
+        self.fields: set[str] = set()
+        self.now = timezone.now()
+
+    def create(self, obj) -> str:
+        self.new.append(obj)
+        self.tally.created += 1
+        return "created"
+
+    def update(self, obj, data: dict) -> list[str]:
+        """Apply the values that differ; returns the changed field names."""
+        diff = _changed(obj, data)
+        if diff:
+            for name in diff:
+                setattr(obj, name, data[name])
+            obj.updated_at = self.now
+            self.changed.append(obj)
+            self.fields.update(diff)
+            self.tally.updated += 1
+        else:
+            self.tally.unchanged += 1
+        return diff
+
+    def flush(self) -> None:
+        self.model.objects.bulk_create(self.new, batch_size=WRITE_BATCH)
+        if self.changed:
+            self.model.objects.bulk_update(
+                self.changed, [*sorted(self.fields), "updated_at"], batch_size=WRITE_BATCH
+            )
+
+
 class Writer:
     """The shared steps: duplicate ids, reference lookups, counting."""
 
@@ -170,8 +207,7 @@ class AccountWriter(Writer):
                 workspace_id=self.ws, external_id__in=[p.values["external_id"] for p in batch]
             ).only("id", "external_id", *fields)
         }
-        new, changed, changed_fields = [], [], set()
-        now = timezone.now()
+        upsert = _Upsert(Account, self.tally)
         for parsed in batch:
             data = {f: parsed.values.get(f) for f in fields}
             for name in NOT_NULL_CHOICES & data.keys():
@@ -182,26 +218,12 @@ class AccountWriter(Writer):
                     data[name] = ""
             obj = existing.get(parsed.values["external_id"])
             if obj is None:
-                new.append(
+                upsert.create(
                     Account(workspace_id=self.ws, external_id=parsed.values["external_id"], **data)
                 )
-                self.tally.created += 1
-                continue
-            diff = _changed(obj, data)
-            if diff:
-                for name in diff:
-                    setattr(obj, name, data[name])
-                obj.updated_at = now
-                changed.append(obj)
-                changed_fields.update(diff)
-                self.tally.updated += 1
             else:
-                self.tally.unchanged += 1
-        Account.objects.bulk_create(new, batch_size=WRITE_BATCH)
-        if changed:
-            Account.objects.bulk_update(
-                changed, [*sorted(changed_fields), "updated_at"], batch_size=WRITE_BATCH
-            )
+                upsert.update(obj, data)
+        upsert.flush()
 
 
 class ContactWriter(Writer):
@@ -218,8 +240,7 @@ class ContactWriter(Writer):
                 workspace_id=self.ws, external_id__in=[p.values["external_id"] for p in batch]
             ).only("id", "external_id", "account_id", "reports_to_id", *fields)
         }
-        new, changed, changed_fields, moved = [], [], set(), []
-        now = timezone.now()
+        upsert, moved = _Upsert(Contact, self.tally), []
         for parsed in batch:
             values = parsed.values
             ext, account_ext = values["external_id"], values["account"][0]
@@ -245,24 +266,12 @@ class ContactWriter(Writer):
                 self.ledger.buying_roles[ext] = values["buying_role"]
             obj = existing.get(ext)
             if obj is None:
-                new.append(Contact(workspace_id=self.ws, external_id=ext, **data))
-                self.tally.created += 1
-                status = "created"
+                status = upsert.create(Contact(workspace_id=self.ws, external_id=ext, **data))
             else:
-                diff = _changed(obj, data)
+                diff = upsert.update(obj, data)
                 if "account_id" in diff:
                     moved.append(obj.pk)
-                if diff:
-                    for name in diff:
-                        setattr(obj, name, data[name])
-                    obj.updated_at = now
-                    changed.append(obj)
-                    changed_fields.update(diff)
-                    self.tally.updated += 1
-                    status = "updated"
-                else:
-                    self.tally.unchanged += 1
-                    status = "unchanged"
+                status = "updated" if diff else "unchanged"
             if boss:
                 self.ledger.pending_reports_to[ext] = status
         if moved:
@@ -278,14 +287,10 @@ class ContactWriter(Writer):
                 self.ledger.notes[
                     "reporting lines cleared because a contact moved to another account"
                 ] += cleared
-            for obj in changed:
-                if obj.pk in moved and "reports_to_id" not in changed_fields:
+            for obj in upsert.changed:
+                if obj.pk in moved and "reports_to_id" not in upsert.fields:
                     obj.reports_to_id = None
-        Contact.objects.bulk_create(new, batch_size=WRITE_BATCH)
-        if changed:
-            Contact.objects.bulk_update(
-                changed, [*sorted(changed_fields), "updated_at"], batch_size=WRITE_BATCH
-            )
+        upsert.flush()
 
     def link_reports_to(self, parser: RowParser, batch: list[Parsed]) -> None:
         """Second pass: reporting lines, once every contact of the import exists."""
@@ -372,8 +377,7 @@ class DealWriter(Writer):
                 *fields,
             )
         }
-        new, changed, changed_fields = [], [], set()
-        now = timezone.now()
+        upsert = _Upsert(Deal, self.tally)
         for parsed in batch:
             values = parsed.values
             ext, account_ext = values["external_id"], values["account"][0]
@@ -417,24 +421,10 @@ class DealWriter(Writer):
                 self.mark_unusable(parser, parsed, "a row with errors")
                 continue
             if obj is None:
-                new.append(Deal(workspace_id=self.ws, external_id=ext, **data))
-                self.tally.created += 1
-                continue
-            diff = _changed(obj, data)
-            if diff:
-                for name in diff:
-                    setattr(obj, name, data[name])
-                obj.updated_at = now
-                changed.append(obj)
-                changed_fields.update(diff)
-                self.tally.updated += 1
+                upsert.create(Deal(workspace_id=self.ws, external_id=ext, **data))
             else:
-                self.tally.unchanged += 1
-        Deal.objects.bulk_create(new, batch_size=WRITE_BATCH)
-        if changed:
-            Deal.objects.bulk_update(
-                changed, [*sorted(changed_fields), "updated_at"], batch_size=WRITE_BATCH
-            )
+                upsert.update(obj, data)
+        upsert.flush()
 
 
 @dataclass
