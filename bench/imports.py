@@ -14,6 +14,7 @@ The workspace ``bench-imports`` is emptied first. Run on PostgreSQL for the figu
 import argparse
 import csv
 import datetime as dt
+import json
 import os
 import random
 import subprocess
@@ -143,6 +144,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--accounts", type=int, default=5_000)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     # As a worker runs: DEBUG off (with DEBUG on, Django keeps every SQL statement in memory).
     env = {
@@ -190,6 +192,12 @@ def main() -> int:
             results.append((label, seconds, peak_mb))
     ok = all(seconds <= 180 and peak <= 250 for _, seconds, peak in results)
     print("within targets (≤ 180 s, ≤ 250 MB)" if ok else "OUTSIDE the targets")
+    if args.json:  # for bench/run.py
+        runs = [
+            {"label": label, "seconds": round(seconds, 1), "peak_mb": round(peak, 1)}
+            for label, seconds, peak in results
+        ]
+        print(json.dumps({"rows": args.rows, "idle_mb": round(idle_mb, 1), "runs": runs}))
     return 0 if ok else 2
 
 

@@ -294,6 +294,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     if args.child:
         child_main(args.workspace)
@@ -374,6 +375,24 @@ def main() -> int:
     if not args.no_write:
         write_section(render(args, data, rows, recompute_times, sql_times, memory, result, dims))
         print(f"\nwrote the section '{SECTION[3:]}' of {DOC.relative_to(ROOT)}")
+    if args.json:  # for bench/run.py
+        figures = {
+            "recompute_s": round(recompute_s, 2),
+            "recompute_runs_s": [round(t, 2) for t in recompute_times],
+            "sql_s": round(sql_s, 2),
+            "sql_runs_s": [round(t, 2) for t in sql_times],
+            "ratio": round(ratio, 2),
+            "serial_s": round(serial_s, 2),
+            "queries": queries,
+            "queries_scale_1": small_queries,
+            "queries_constant": rows[4][3],
+            "dimensions": dims,
+            "peak_mb": round(memory["peak_mb"], 1),
+            "before_mb": round(memory["before_mb"], 1),
+            "figures": checked,
+            "figures_equal": checked - len(differences),
+        }
+        print(json.dumps(figures))
     return 1 if differences else 0
 
 
