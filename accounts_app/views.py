@@ -1,11 +1,14 @@
 """Pages of accounts_app: sign in and out, the role landing redirect, the workspace switcher
 and the workspace settings."""
 
+import math
+
+from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import FormView
 
@@ -19,8 +22,8 @@ from .services import workspace_update
 
 # The page each role lands on (PRODUCT.md §2).
 ROLE_LANDING = {
-    Membership.Role.PM: "conversation-list",
-    Membership.Role.SALES: "deal-list",
+    Membership.Role.PM: "pm-home",  # insights_app's "My work" page, named, not imported
+    Membership.Role.SALES: "deal-risk-board",  # deals_app: my open deals at risk
     Membership.Role.EXEC: "dashboard",
     Membership.Role.ADMIN: "workspace-settings",
 }
@@ -43,6 +46,18 @@ class RoleRequiredMixin:
 class LoginView(auth_views.LoginView):
     template_name = "accounts_app/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): a page that says
+    why and for how long, with 429 Too Many Requests."""
+    cool_off = get_cool_off(request)
+    minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_minutes": minutes,
+    }
+    return render(request, "accounts_app/locked_out.html", context, status=429)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -208,6 +208,10 @@ def server_env() -> dict:
         "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "600"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "REDIS_URL": "",
+        # Plain http on loopback, and every answer must be 200: no https redirect, no throttle.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_API_THROTTLE_USER": "",
     }
     return env
 

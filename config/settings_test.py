@@ -15,3 +15,15 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files through the finders so tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite talks plain http to the test client and the live server: no https redirect or
+# https-only cookies (tests/config/test_deploy_check.py proves the production defaults).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+# Sign-in lockout off, so client.login()/force_login() and the browser journeys just work;
+# tests/accounts_app/test_login_lockout.py turns it on.
+AXES_ENABLED = False
+# No API throttling (the fuzzer and the query-count tests fire hundreds of calls);
+# tests/accounts_app/test_api_throttling.py proves the limits with small rates.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
