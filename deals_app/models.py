@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from common.models import WorkspaceOwnedModel
 
@@ -71,6 +72,8 @@ class Deal(WorkspaceOwnedModel):
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     external_id = models.CharField(max_length=100, blank=True)
+    # Who changed what and when (django-simple-history; deals_app/history.py reads it).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -168,6 +171,7 @@ class DealRole(WorkspaceOwnedModel):
     is_primary = models.BooleanField(default=False)
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
     last_engaged_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["deal", "role", "id"]
@@ -360,6 +364,7 @@ class Conversation(WorkspaceOwnedModel):
         blank=True,
         help_text="For win/loss interviews: the reason the buyer gave.",
     )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

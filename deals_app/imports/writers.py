@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts_app.models import Account
+from deals_app.history import history_record_bulk
 from deals_app.models import CLOSED_STAGES, Deal, DealRole, Stage
 from personas_app.models import Contact
 
@@ -131,6 +132,9 @@ class _Upsert:
             self.model.objects.bulk_update(
                 self.changed, [*sorted(self.fields), "updated_at"], batch_size=WRITE_BATCH
             )
+        # Deals keep history: one row per created or changed deal (none for unchanged ones).
+        history_record_bulk(self.model, self.new, created=True, batch_size=WRITE_BATCH)
+        history_record_bulk(self.model, self.changed, created=False, batch_size=WRITE_BATCH)
 
 
 class Writer:
@@ -552,3 +556,6 @@ class RoleWriter(Writer):
                 batch_size=WRITE_BATCH,
             )
         DealRole.objects.bulk_create(new, batch_size=WRITE_BATCH)
+        history_record_bulk(DealRole, new, created=True, batch_size=WRITE_BATCH)
+        touched = {obj.pk: obj for obj in [*stale, *changed.values()]}
+        history_record_bulk(DealRole, list(touched.values()), created=False, batch_size=WRITE_BATCH)

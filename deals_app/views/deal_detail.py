@@ -18,6 +18,7 @@ from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
 from deals_app import forms_deal as f
 from deals_app.charts import persona_map_figure
+from deals_app.history import deal_history
 from deals_app.models import BusinessCase, Conversation, Deal, DealRole, Tag
 from deals_app.selectors import ROLE_LABELS, deal_persona_map, deal_risks, deal_scorecard
 from deals_app.services import (
@@ -187,6 +188,7 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
             forms=forms,
             stance_choices=DealRole.Stance.choices,
             map_people=for_people,
+            history=deal_history(workspace=self.workspace, deal=deal),
         )
         return context
 

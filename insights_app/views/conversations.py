@@ -11,6 +11,7 @@ from django.views.generic import TemplateView, View
 from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
+from deals_app.history import conversation_history
 from deals_app.models import ActionItem, Conversation, Deal
 from deals_app.services import action_item_update, conversation_delete
 from insights_app.forms import (
@@ -297,7 +298,8 @@ class ConversationDetailView(WorkspaceViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         conversation = conversation_for_page(self.workspace, kwargs["pk"])
-        return super().get_context_data(conversation=conversation, **kwargs)
+        history = conversation_history(workspace=self.workspace, conversation=conversation)
+        return super().get_context_data(conversation=conversation, history=history, **kwargs)
 
 
 class ConversationDeleteView(_WriterOnlyMixin, TemplateView):
