@@ -3,8 +3,11 @@
 Pure functions: rows of a published ``segments`` or ``trend`` snapshot in, a plain figure dict
 out (JSON-ready, for ``json_script``; plotly.js is served by the app, never inlined). No ORM.
 Money arrives as decimal strings and rates as fractions; charts show money in the workspace
-currency and rates in percent. Every figure has a title saying what it shows and axis titles
-with units.
+currency and rates in percent. Every figure has a title saying what it shows, a subtitle saying
+which deals it counts (the period of close dates, or "as of now") and axis titles with units.
+
+Per-value charts (``PER_VALUE_CHARTS``) carry each point's raw value as the first item of its
+``customdata``, which static/js/dashboard.js turns into the value's drill-down on click.
 """
 
 from __future__ import annotations
@@ -28,6 +31,17 @@ LOSS_REASON_LABELS = {
 }
 BLUE, TEAL, ORANGE, GREY, RED = "#2563eb", "#0d9488", "#ea580c", "#94a3b8", "#dc2626"
 FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+# Charts with one bar or point per value: a click on one drills down to the value's deals.
+PER_VALUE_CHARTS = (
+    "revenue",
+    "win-rate",
+    "roi",
+    "cycle",
+    "multithreading",
+    "blind-spots",
+    "mismatch",
+)
+NOW = "As of now"
 
 
 def number(value) -> float | None:
@@ -58,12 +72,29 @@ def chart_rows(rows: list[dict], limit: int = MAX_VALUES) -> list[dict]:
     return ranked[:limit]
 
 
-def _layout(title: str, *, x: str = "", y: str = "", **extra) -> dict:
+def closed_scope(period: dict | None, verb: str = "closed") -> str:
+    """Which closed (or won) deals a figure counts: all of them, or those of the period."""
+    if not period or not period.get("quarters"):
+        return f"All {verb} deals"
+    quarters = period["quarters"]
+    span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} – {quarters[-1]}"
+    if period.get("key") == "last4q":
+        return f"Deals {verb} in the last 4 quarters ({span})"
+    return f"Deals {verb} in {span}"
+
+
+def _layout(title: str, *, x: str = "", y: str = "", subtitle: str = "", **extra) -> dict:
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "title": {
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#6b7280"}},
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+        },
         "font": {"family": FONT, "size": 12, "color": "#1f2937"},
-        "margin": {"l": 64, "r": 24, "t": 56, "b": 96},
-        "height": 360,
+        "margin": {"l": 64, "r": 24, "t": 76, "b": 96},
+        "height": 380,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
@@ -90,11 +121,18 @@ def _labels(rows: list[dict], labels: dict[str, str]) -> list[str]:
     return [labels.get(r["value"], r["value"]) for r in rows]
 
 
-def revenue_pipeline_figure(rows: list[dict], *, labels: dict, currency: str) -> dict:
-    """(1) Revenue won and open pipeline per value, grouped bars."""
+def _values(rows: list[dict], *extra: list) -> list[list]:
+    """customdata: each point's raw value first (for the drill-down), then extra columns."""
+    return [[r["value"], *(column[i] for column in extra)] for i, r in enumerate(rows)]
+
+
+def revenue_pipeline_figure(
+    rows: list[dict], *, labels: dict, currency: str, per: str = "value", period=None
+) -> dict:
+    """(1) Revenue won (in the period) and open pipeline (now) per value, grouped bars."""
     rows = chart_rows(rows)
     names = _labels(rows, labels)
-    values = [r["value"] for r in rows]
+    values = _values(rows)
     data = [
         go.Bar(
             name="Revenue won",
@@ -105,54 +143,68 @@ def revenue_pipeline_figure(rows: list[dict], *, labels: dict, currency: str) ->
             hovertemplate="%{x}<br>Revenue won: %{y:,.0f} " + currency + "<extra></extra>",
         ),
         go.Bar(
-            name="Open pipeline",
+            name="Open pipeline (now)",
             x=names,
             y=[number(r["pipeline"]) for r in rows],
             marker_color=BLUE,
             customdata=values,
-            hovertemplate="%{x}<br>Pipeline: %{y:,.0f} " + currency + "<extra></extra>",
+            hovertemplate="%{x}<br>Open pipeline now: %{y:,.0f} " + currency + "<extra></extra>",
         ),
     ]
     return _figure(
         data,
         _layout(
-            "Revenue won and open pipeline per value", y=f"Amount ({currency})", barmode="group"
+            f"Revenue won and open pipeline per {per}",
+            subtitle=f"Revenue: {closed_scope(period).lower()} · pipeline: as of now",
+            y=f"Amount ({currency})",
+            barmode="group",
         ),
     )
 
 
-def win_rate_figure(rows: list[dict], *, labels: dict) -> dict:
+def win_rate_figure(rows: list[dict], *, labels: dict, per: str = "value", period=None) -> dict:
     """(2) Win rate per value; each bar says how many deals closed (small samples show)."""
     rows = chart_rows(rows)
+    counts = [closed(r) for r in rows]
     data = [
         go.Bar(
             name="Win rate",
             x=_labels(rows, labels),
             y=[percent(r["win_rate"]) for r in rows],
-            text=[f"{closed(r)} closed" for r in rows],
+            text=[f"{n} closed" for n in counts],
             textposition="outside",
             textfont={"size": 10},
+            cliponaxis=False,
             marker_color=TEAL,
-            customdata=[closed(r) for r in rows],
-            hovertemplate="%{x}<br>Win rate: %{y:.0f}%<br>%{customdata} closed deals"
+            customdata=_values(rows, counts),
+            hovertemplate="%{x}<br>Win rate: %{y:.0f}%<br>%{customdata[1]} closed deals"
             "<extra></extra>",
         ),
     ]
-    layout = _layout("Win rate per value (label: closed deals)", y="Win rate (%)")
-    layout["yaxis"]["range"] = [0, 110]
+    layout = _layout(
+        f"Win rate per {per} (label: closed deals)",
+        subtitle=closed_scope(period),
+        y="Win rate (%)",
+    )
+    layout["yaxis"]["range"] = [0, 112]
+    layout["yaxis"]["tickvals"] = [0, 20, 40, 60, 80, 100]
     return _figure(data, layout)
 
 
-def roi_cost_figure(rows: list[dict], *, labels: dict, currency: str) -> dict:
+def roi_cost_figure(
+    rows: list[dict], *, labels: dict, currency: str, per: str = "value", period=None
+) -> dict:
     """(3) Cost of sale (bars, left axis) and ROI (markers, right axis) per value."""
     rows = chart_rows(rows)
     names = _labels(rows, labels)
+    values = _values(rows)
     data = [
         go.Bar(
             name="Cost of sale",
             x=names,
             y=[number(r["cost_of_sale"]) for r in rows],
             marker_color=GREY,
+            customdata=values,
             hovertemplate="%{x}<br>Cost of sale: %{y:,.0f} " + currency + "<extra></extra>",
         ),
         go.Scatter(
@@ -163,10 +215,15 @@ def roi_cost_figure(rows: list[dict], *, labels: dict, currency: str) -> dict:
             mode="markers+lines",
             marker={"color": ORANGE, "size": 9},
             line={"color": ORANGE, "width": 1, "dash": "dot"},
+            customdata=values,
             hovertemplate="%{x}<br>ROI: %{y:.1f}×<extra></extra>",
         ),
     ]
-    layout = _layout("Cost of sale and ROI per value", y=f"Cost of sale ({currency})")
+    layout = _layout(
+        f"Cost of sale and ROI per {per}",
+        subtitle=closed_scope(period),
+        y=f"Cost of sale ({currency})",
+    )
     layout["yaxis2"] = {
         "title": {"text": "ROI (× cost of sale)"},
         "tickformat": ".1~f",
@@ -183,7 +240,7 @@ def roi_cost_figure(rows: list[dict], *, labels: dict, currency: str) -> dict:
     return _figure(data, layout)
 
 
-def cycle_figure(rows: list[dict], *, labels: dict) -> dict:
+def cycle_figure(rows: list[dict], *, labels: dict, per: str = "value", period=None) -> dict:
     """(4) Median sales cycle of won deals per value."""
     rows = chart_rows(rows)
     data = [
@@ -192,22 +249,34 @@ def cycle_figure(rows: list[dict], *, labels: dict) -> dict:
             x=_labels(rows, labels),
             y=[number(r["median_cycle_days"]) for r in rows],
             marker_color=BLUE,
+            customdata=_values(rows),
             hovertemplate="%{x}<br>Median cycle: %{y:.0f} days<extra></extra>",
         ),
     ]
-    return _figure(data, _layout("Median sales cycle of won deals per value", y="Days"))
+    return _figure(
+        data,
+        _layout(
+            f"Median sales cycle of won deals per {per}",
+            subtitle=f"{closed_scope(period, 'won')} · days from created to closed",
+            y="Median cycle (days)",
+        ),
+    )
 
 
-def multithreading_figure(rows: list[dict], *, labels: dict) -> dict:
+def multithreading_figure(
+    rows: list[dict], *, labels: dict, per: str = "value", period=None
+) -> dict:
     """(5) Win rate of closed deals with vs without an economic buyer and a champion."""
     rows = chart_rows(rows)
     names = _labels(rows, labels)
+    values = _values(rows)
     data = [
         go.Bar(
             name="With buyer + champion",
             x=names,
             y=[percent(r["win_rate_covered"]) for r in rows],
             marker_color=TEAL,
+            customdata=values,
             hovertemplate="%{x}<br>With buyer + champion: %{y:.0f}%<extra></extra>",
         ),
         go.Bar(
@@ -215,18 +284,23 @@ def multithreading_figure(rows: list[dict], *, labels: dict) -> dict:
             x=names,
             y=[percent(r["win_rate_uncovered"]) for r in rows],
             marker_color=RED,
+            customdata=values,
             hovertemplate="%{x}<br>Without: %{y:.0f}%<extra></extra>",
         ),
     ]
     layout = _layout(
-        "Win rate with vs without economic buyer + champion", y="Win rate (%)", barmode="group"
+        f"Win rate with vs without economic buyer + champion, per {per}",
+        subtitle=closed_scope(period),
+        y="Win rate (%)",
+        barmode="group",
     )
     layout["yaxis"]["range"] = [0, 100]
     return _figure(data, layout)
 
 
-def trend_figure(trend: list[dict], *, currency: str) -> dict:
-    """(6) Revenue won (bars) and win rate (line, right axis) per quarter of close date."""
+def trend_figure(trend: list[dict], *, currency: str, period=None) -> dict:
+    """(6) Revenue won (bars) and win rate (line, right axis) per quarter of close date; the
+    chosen period's quarters are shaded."""
     quarters = [r["quarter"] for r in trend]
     data = [
         go.Bar(
@@ -246,12 +320,33 @@ def trend_figure(trend: list[dict], *, currency: str) -> dict:
             hovertemplate="%{x}<br>Win rate: %{y:.0f}%<extra></extra>",
         ),
     ]
+    shaded = [q for q in (period or {}).get("quarters", []) if q in quarters]
     layout = _layout(
         "Quarterly trend: revenue won and win rate",
+        subtitle="Every quarter of close date"
+        + (f" · shaded: {closed_scope(period).lower()}" if shaded else ""),
         x="Quarter of close date",
         y=f"Revenue won ({currency})",
     )
     layout["xaxis"]["type"] = "category"
+    layout["xaxis"]["categoryorder"] = "array"
+    layout["xaxis"]["categoryarray"] = quarters
+    if shaded:
+        first, last = quarters.index(shaded[0]), quarters.index(shaded[-1])
+        layout["shapes"] = [
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": first - 0.5,
+                "x1": last + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "rgba(37, 99, 235, 0.08)",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        ]
     layout["yaxis2"] = {
         "title": {"text": "Win rate (%)"},
         "overlaying": "y",
@@ -266,9 +361,9 @@ def trend_figure(trend: list[dict], *, currency: str) -> dict:
     return _figure(data, layout)
 
 
-def blind_spots_figure(rows: list[dict], *, labels: dict) -> dict:
+def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") -> dict:
     """(7) Blind spots: share of the workspace pipeline vs conversations in the last 90 days;
-    bottom-right points hold much pipeline with little listening."""
+    bottom-right points hold much pipeline with little listening. As of now in every period."""
     rows = chart_rows(rows)
     sizes = [max(8.0, min(40.0, 8 + (number(r.get("accounts")) or 0) ** 0.5 * 3)) for r in rows]
     names = _labels(rows, labels)
@@ -286,16 +381,18 @@ def blind_spots_figure(rows: list[dict], *, labels: dict) -> dict:
             textposition=[
                 "top center" if i % 2 == 0 else "bottom center" for i in range(len(rows))
             ],
+            cliponaxis=False,
             marker={"size": sizes, "color": BLUE, "opacity": 0.7},
-            customdata=[r.get("accounts") for r in rows],
+            customdata=_values(rows, [r.get("accounts") for r in rows]),
             hovertemplate="%{hovertext}<br>Pipeline share: %{x:.1f}%<br>"
-            "Conversations (90 days): %{y}<br>Accounts: %{customdata}<extra></extra>",
+            "Conversations (90 days): %{y}<br>Accounts: %{customdata[1]}<extra></extra>",
         ),
     ]
     layout = _layout(
-        "Blind spots: pipeline share vs conversations in the last 90 days",
+        f"Blind spots: pipeline share vs conversations, per {per}",
+        subtitle=f"{NOW} · bottom right: much pipeline, little listening",
         x="Share of workspace pipeline (%)",
-        y="Conversations in 90 days",
+        y="Conversations in the last 90 days",
         showlegend=False,
     )
     layout["xaxis"]["tickangle"] = 0
@@ -318,26 +415,34 @@ def loss_reasons_total(rows: list[dict]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def loss_reasons_figure(rows: list[dict]) -> dict:
+def loss_reasons_figure(rows: list[dict], *, period=None) -> dict:
     """(8a) The top loss reasons over all values, horizontal bars (largest on top)."""
     reasons = loss_reasons_total(rows)[::-1]
     data = [
         go.Bar(
             name="Lost deals",
             orientation="h",
-            y=[LOSS_REASON_LABELS.get(r, r) for r, _ in reasons],
+            y=[LOSS_REASON_LABELS.get(r, r.replace("_", " ").capitalize()) for r, _ in reasons],
             x=[n for _, n in reasons],
             marker_color=RED,
             hovertemplate="%{y}: %{x} lost deals<extra></extra>",
         ),
     ]
-    layout = _layout("Top loss reasons recorded by sales", x="Lost deals", showlegend=False)
+    layout = _layout(
+        "Top loss reasons recorded by sales",
+        subtitle=closed_scope(period, "lost"),
+        x="Lost deals",
+        showlegend=False,
+    )
     layout["xaxis"]["tickangle"] = 0
+    layout["yaxis"]["automargin"] = True
     layout["margin"].update({"l": 150, "b": 56})
     return _figure(data, layout)
 
 
-def reason_mismatch_figure(rows: list[dict], *, labels: dict) -> dict:
+def reason_mismatch_figure(
+    rows: list[dict], *, labels: dict, per: str = "value", period=None
+) -> dict:
     """(8b) Per value, the share of lost deals whose buyer-stated reason differs from sales'."""
     rows = chart_rows(rows)
     data = [
@@ -346,11 +451,13 @@ def reason_mismatch_figure(rows: list[dict], *, labels: dict) -> dict:
             x=_labels(rows, labels),
             y=[percent(r["reason_mismatch_rate"]) for r in rows],
             marker_color=ORANGE,
+            customdata=_values(rows),
             hovertemplate="%{x}<br>Mismatch: %{y:.0f}%<extra></extra>",
         ),
     ]
     layout = _layout(
-        "Loss reason mismatch: buyer's stated reason ≠ sales' reason",
+        f"Loss reason mismatch per {per}: buyer's reason ≠ sales' reason",
+        subtitle=f"{closed_scope(period, 'lost')} with a buyer-stated reason",
         y="Lost deals with a mismatch (%)",
     )
     layout["yaxis"]["range"] = [0, 100]
@@ -358,18 +465,30 @@ def reason_mismatch_figure(rows: list[dict], *, labels: dict) -> dict:
 
 
 def dashboard_figures(
-    rows: list[dict], trend: list[dict], *, labels: dict, currency: str
+    rows: list[dict],
+    trend: list[dict],
+    *,
+    labels: dict,
+    currency: str,
+    dimension: str = "value",
+    period: dict | None = None,
 ) -> list[tuple[str, dict]]:
-    """Every chart of the dashboard, in page order, as (id, figure)."""
+    """Every chart of the dashboard, in page order, as (id, figure). ``dimension`` names what
+    the values are (titles say "per industry"); ``period`` is the chosen period (None or
+    all time: every closed deal), whose quarters the subtitles name and the trend shades."""
+    per = dimension.lower()
     figures = [
-        ("revenue", revenue_pipeline_figure(rows, labels=labels, currency=currency)),
-        ("win-rate", win_rate_figure(rows, labels=labels)),
-        ("roi", roi_cost_figure(rows, labels=labels, currency=currency)),
-        ("cycle", cycle_figure(rows, labels=labels)),
-        ("multithreading", multithreading_figure(rows, labels=labels)),
-        ("trend", trend_figure(trend, currency=currency)),
-        ("blind-spots", blind_spots_figure(rows, labels=labels)),
-        ("loss-reasons", loss_reasons_figure(rows)),
-        ("mismatch", reason_mismatch_figure(rows, labels=labels)),
+        (
+            "revenue",
+            revenue_pipeline_figure(rows, labels=labels, currency=currency, per=per, period=period),
+        ),
+        ("win-rate", win_rate_figure(rows, labels=labels, per=per, period=period)),
+        ("roi", roi_cost_figure(rows, labels=labels, currency=currency, per=per, period=period)),
+        ("cycle", cycle_figure(rows, labels=labels, per=per, period=period)),
+        ("multithreading", multithreading_figure(rows, labels=labels, per=per, period=period)),
+        ("trend", trend_figure(trend, currency=currency, period=period)),
+        ("blind-spots", blind_spots_figure(rows, labels=labels, per=per)),
+        ("loss-reasons", loss_reasons_figure(rows, period=period)),
+        ("mismatch", reason_mismatch_figure(rows, labels=labels, per=per, period=period)),
     ]
     return figures

@@ -8,11 +8,42 @@ rates and shares as floats, null where §4 says a figure is undefined.
 from .assumptions import assumption_support
 from .features import feature_demand
 from .numbers import median_from_histogram, money, rate
-from .rollup import AccountIndex, FactFrame, Grouping, read_columns, rollup, total
+from .periods import (
+    ALL_TIME,
+    CLOSED_MEASURES,
+    LAST_4Q,
+    PERIOD_FIELDS,
+    normalize_period_key,
+    period_list,
+    period_quarters,
+    period_segment_metrics,
+    quarter_numbers,
+    with_period,
+)
+from .rollup import (
+    AccountIndex,
+    FactFrame,
+    Grouping,
+    read_columns,
+    rollup,
+    rollup_by_period,
+    total,
+)
 from .segments import segment_metrics
 from .trend import quarter_range, quarterly_trend
 
 __all__ = [
+    "ALL_TIME",
+    "CLOSED_MEASURES",
+    "LAST_4Q",
+    "PERIOD_FIELDS",
+    "normalize_period_key",
+    "period_list",
+    "period_quarters",
+    "period_segment_metrics",
+    "quarter_numbers",
+    "rollup_by_period",
+    "with_period",
     "AccountIndex",
     "FactFrame",
     "Grouping",

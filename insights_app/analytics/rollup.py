@@ -122,22 +122,29 @@ class AccountIndex:
         *,
         account: str = "account_id",
         money: Sequence[str] = (),
+        skip: Sequence[str] = (),
     ) -> FactFrame:
-        """Families keyed by account alone, side by side: one row per account, 0 where none.
+        """Families summed per account, side by side: one row per account, 0 where none.
 
-        Each family is (prefix, columns); a measure becomes the column ``prefix + name``.
+        Each family is (prefix, columns); a measure becomes the column ``prefix + name``. A
+        family may hold several rows per account (split by a quarter, say): they are added up.
+        Columns named in ``skip`` (such a second key) are left out.
         """
         n = len(self)
         data = {}
         for prefix, columns in families:
             positions = self.positions(columns[account])
+            unique = len(np.unique(positions)) == len(positions)
             for name, values in columns.items():
-                if name == account:
+                if name == account or name in skip:
                     continue
                 dense = np.zeros(n + 1, dtype=values.dtype if values.dtype != object else object)
                 if dense.dtype == object:
                     dense[:] = 0
-                dense[positions] = values  # one row per account and family; n is the sentinel
+                if unique:
+                    dense[positions] = values  # n is the sentinel of unknown accounts
+                else:
+                    np.add.at(dense, positions, values)
                 data[prefix + name] = dense[:n]
         frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
         return FactFrame(_safe_money(frame, money), np.arange(n), frozenset(money))
@@ -205,10 +212,13 @@ def rollup(
     if count:
         parts.append(grouped.size().to_frame(count))
     table = pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
-    table = table.reset_index()
-    labels = grouping.categories
     columns = [*keys, *measures, *([count] if count else [])]
-    money = facts.money
+    return _records(table.reset_index(), grouping, columns, facts.money)
+
+
+def _records(table: pd.DataFrame, grouping: Grouping, columns, money) -> list[dict]:
+    """Rolled-up rows (``_code`` and columns) as plain dicts, money back in Decimal."""
+    labels = grouping.categories
     result = []
     for record in table[["_code", *columns]].itertuples(index=False, name=None):
         row = {"value": labels[record[0]]}
@@ -220,6 +230,41 @@ def rollup(
             else:
                 row[name] = value
         result.append(row)
+    return result
+
+
+def rollup_by_period(
+    facts: FactFrame,
+    grouping: Grouping,
+    *,
+    periods: Mapping[str, Sequence[int]],
+    keys: Sequence[str] = (),
+    sums: Sequence[str] = (),
+    quarter: str = "q",
+) -> dict[str, list[dict]]:
+    """Like ``rollup`` with sums, once per period: only rows whose quarter is in the period.
+
+    ``periods`` maps a period's key to its quarter numbers (``periods.quarter_number``); rows
+    without a quarter (negative) are in no period. The rows are grouped by (value, quarter,
+    keys) once; a one-quarter period is a slice of that, a longer one one more (small) group-by.
+    """
+    codes = grouping.codes[facts.positions]
+    quarters = facts.frame[quarter].to_numpy()
+    keep = (codes >= 0) & (quarters >= 0)
+    empty = {key: [] for key in periods}
+    if not keep.any():
+        return empty
+    data = facts.frame.loc[keep, [*keys, *sums]]
+    data.insert(0, "_q", quarters[keep])
+    data.insert(0, "_code", codes[keep])
+    by_quarter = data.groupby(["_code", "_q", *keys], sort=False)[list(sums)].sum().reset_index()
+    columns = [*keys, *sums]
+    result = {}
+    for key, numbers in periods.items():
+        part = by_quarter[by_quarter["_q"].isin(list(numbers))]
+        if len(numbers) > 1 and len(part):
+            part = part.groupby(["_code", *keys], sort=False)[list(sums)].sum().reset_index()
+        result[key] = _records(part, grouping, columns, facts.money)
     return result
 
 

@@ -128,6 +128,19 @@ def _deals(workspace: Workspace) -> QuerySet:
     return Deal.objects.filter(workspace_id=workspace.pk)
 
 
+def _close_quarter(path: str = "") -> dict:
+    """The year and quarter of a deal's close_date as integer columns (NULL without a date).
+
+    Closed-deal families carry them so the recompute can restrict their figures to a period
+    (``insights_app.analytics.periods``) from the same read that gives the all-time figures.
+    """
+    field = f"{path}close_date"
+    return {
+        "year": Cast(ExtractYear(field), IntegerField()),
+        "quarter": Cast(ExtractQuarter(field), IntegerField()),
+    }
+
+
 def _has_role(role: str) -> Exists:
     return Exists(DealRole.objects.filter(deal_id=OuterRef("pk"), role=role))
 
@@ -188,11 +201,13 @@ def deal_outcomes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     )
 
 
-COVERED_COLUMNS = ("account_id", "open_deals", "won", "lost")
+COVERED_COLUMNS = ("account_id", "year", "quarter", "open_deals", "won", "lost")
 
 
 def covered_outcomes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
-    """Open, won and lost deals having both an economic buyer and a champion role.
+    """Open, won and lost deals having both an economic buyer and a champion role, by account
+    and quarter of close_date (an open deal's is its expected close; periods only use the
+    closed ones).
 
     The roles may be held by contacts of other accounts (partners, consultants): a role in the
     deal is what counts. Both EXISTS are in the WHERE clause, so the database plans them as
@@ -201,7 +216,7 @@ def covered_outcomes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     return _stream(
         _deals(workspace)
         .filter(_has_role(DealRole.Role.ECONOMIC_BUYER), _has_role(DealRole.Role.CHAMPION))
-        .values("account_id")
+        .values("account_id", **_close_quarter())
         .annotate(
             open_deals=Count("id", filter=OPEN),
             won=Count("id", filter=WON),
@@ -211,11 +226,12 @@ def covered_outcomes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     )
 
 
-CYCLE_COLUMNS = ("account_id", "days", "deals")
+CYCLE_COLUMNS = ("account_id", "year", "quarter", "days", "deals")
 
 
 def won_cycle_days_by_account(*, workspace: Workspace) -> Iterator[tuple]:
-    """(account, cycle length in days, won deals) over won deals with both dates known.
+    """(account, year, quarter, cycle length in days, won deals) over won deals with both
+    dates known, by the quarter they closed in.
 
     Grouping by the length keeps the rows few while the median stays exact; the date
     difference is Django's portable date subtraction (a timedelta).
@@ -224,11 +240,14 @@ def won_cycle_days_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     rows = _stream(
         _deals(workspace)
         .filter(WON, created_on__isnull=False, close_date__isnull=False)
-        .values("account_id", cycle_length=cycle)
+        .values("account_id", **_close_quarter(), cycle_length=cycle)
         .annotate(deals=Count("id"))
-        .values_list("account_id", "cycle_length", "deals")
+        .values_list("account_id", "year", "quarter", "cycle_length", "deals")
     )
-    return ((account_id, _days(length), n) for account_id, length, n in rows)
+    return (
+        (account_id, year, quarter, _days(length), n)
+        for account_id, year, quarter, length, n in rows
+    )
 
 
 MICROSECONDS_PER_DAY = 86_400_000_000
@@ -241,40 +260,39 @@ def _days(length) -> int:
     return int(length) // MICROSECONDS_PER_DAY
 
 
-REASON_COLUMNS = ("account_id", "reason", "deals")
+REASON_COLUMNS = ("account_id", "year", "quarter", "reason", "deals")
 
 
 def loss_reasons_by_account(*, workspace: Workspace) -> Iterator[tuple]:
-    """(account, loss reason, lost deals); a lost deal without a reason has reason ''."""
+    """(account, year, quarter, loss reason, lost deals) by the quarter of close_date; a lost
+    deal without a reason has reason ''."""
     return _stream(
         _deals(workspace)
         .filter(LOST)
-        .values("account_id", "loss_reason")
+        .values("account_id", "loss_reason", **_close_quarter())
         .annotate(deals=Count("id"))
-        .values_list("account_id", "loss_reason", "deals")
+        .values_list("account_id", "year", "quarter", "loss_reason", "deals")
     )
 
 
-TREND_COLUMNS = ("account_id", "year", "quarter", "won", "lost", "revenue_won")
+TREND_COLUMNS = ("account_id", "year", "quarter", "won", "lost", "revenue_won", "cost_recorded")
 
 
 def quarterly_outcomes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
-    """(account, year, quarter, won, lost, revenue won) by the quarter of close_date.
+    """(account, year, quarter, won, lost, revenue won, cost of sale recorded) by the quarter
+    of close_date.
 
     A closed deal without a close date has no quarter and is left out.
     """
     return _stream(
         _deals(workspace)
         .filter(CLOSED, close_date__isnull=False)
-        .values(
-            "account_id",
-            year=Cast(ExtractYear("close_date"), IntegerField()),
-            quarter=Cast(ExtractQuarter("close_date"), IntegerField()),
-        )
+        .values("account_id", **_close_quarter())
         .annotate(
             won=Count("id", filter=WON),
             lost=Count("id", filter=LOST),
             revenue_won=_cents(Sum("amount", filter=WON, default=ZERO)),
+            cost_recorded=_cents(Sum("cost_of_sale", default=ZERO)),
         )
         .values_list(*TREND_COLUMNS)
     )
@@ -296,14 +314,14 @@ def value_claimed_by_account(*, workspace: Workspace) -> Iterator[tuple]:
 
 # -- conversations -------------------------------------------------------------------------------
 
-MINUTES_COLUMNS = ("account_id", "minutes")
+MINUTES_COLUMNS = ("account_id", "year", "quarter", "minutes")
 
 
 def costed_minutes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     """Minutes of conversations linked to closed deals without a recorded cost of sale.
 
-    By the deal's account, because the cost belongs to the deal; a conversation without a
-    duration adds nothing.
+    By the deal's account and the quarter it closed in, because the cost belongs to the deal;
+    a conversation without a duration adds nothing.
     """
     return _stream(
         Conversation.objects.filter(
@@ -311,13 +329,13 @@ def costed_minutes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
             deal__stage__in=CLOSED_STAGES,
             deal__cost_of_sale__isnull=True,
         )
-        .values(deal_account=F("deal__account_id"))
+        .values(deal_account=F("deal__account_id"), **_close_quarter("deal__"))
         .annotate(minutes=Sum("duration_minutes", default=0))
-        .values_list("deal_account", "minutes")
+        .values_list("deal_account", "year", "quarter", "minutes")
     )
 
 
-STATED_COLUMNS = ("account_id", "stated", "mismatched")
+STATED_COLUMNS = ("account_id", "year", "quarter", "stated", "mismatched")
 
 
 def stated_reasons_by_account(*, workspace: Workspace) -> Iterator[tuple]:
@@ -325,7 +343,8 @@ def stated_reasons_by_account(*, workspace: Workspace) -> Iterator[tuple]:
 
     A deal with several such interviews is judged by its latest (by date, then id): the
     buyer's last word. ``mismatched`` counts those whose stated reason differs from the deal's
-    recorded loss_reason (an empty loss_reason differs from any stated one).
+    recorded loss_reason (an empty loss_reason differs from any stated one). By the deal's
+    account and the quarter it closed in.
     """
     stated = Q(kind=Conversation.Kind.WIN_LOSS) & ~Q(stated_reason="")
     later = Conversation.objects.filter(stated, deal_id=OuterRef("deal_id")).filter(
@@ -335,12 +354,12 @@ def stated_reasons_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     return _stream(
         Conversation.objects.filter(stated, workspace_id=workspace.pk, deal__stage="closed_lost")
         .filter(~Exists(later))
-        .values(deal_account=F("deal__account_id"))
+        .values(deal_account=F("deal__account_id"), **_close_quarter("deal__"))
         .annotate(
             stated_deals=Count("deal_id"),
             mismatched=Count("deal_id", filter=~Q(stated_reason=F("deal__loss_reason"))),
         )
-        .values_list("deal_account", "stated_deals", "mismatched")
+        .values_list("deal_account", "year", "quarter", "stated_deals", "mismatched")
     )
 
 

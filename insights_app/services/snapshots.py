@@ -20,6 +20,7 @@ committed during a recompute may be partly in its figures, but it bumped the dat
 the recompute read it, so the result is published as stale and the next round recomputes it.
 """
 
+import functools
 import logging
 import queue
 import time
@@ -110,6 +111,8 @@ class Facts:
 
 
 TOTAL_MONEY = ("revenue_won", "pipeline", "cost_recorded", "value_claimed")
+# Families read by account and quarter of close_date (summed per account for all time).
+QUARTERED = ("trend", "covered", "costed", "stated", "cycles", "reasons")
 
 
 def _fact_reads(workspace: Workspace, *, today: date) -> dict[str, Callable[[], dict]]:
@@ -190,24 +193,45 @@ def _run_reads(reads: dict[str, Callable[[], dict]]) -> dict[str, dict]:
 def _read_facts(workspace: Workspace, *, today: date) -> Facts:
     """One query per family of metrics, each grouped by account in the database."""
     columns = _run_reads(_fact_reads(workspace, today=today))
+    for name in QUARTERED:  # closed-deal families: the quarter of close_date, for periods
+        family = columns[name]
+        family["q"] = analytics.quarter_numbers(family["year"], family["quarter"])
     accounts = columns["accounts"]
     index = analytics.AccountIndex(accounts["account_id"])
+    covered, costed = columns["covered"], columns["costed"]
     totals = index.per_account(
         [
             ("", columns["outcomes"]),
-            ("covered_", columns["covered"]),
-            ("costed_", columns["costed"]),
+            ("covered_", covered),
+            ("costed_", costed),
             ("", columns["claimed"]),
             ("", columns["stated"]),
             ("recent_", columns["recent"]),
         ],
         money=TOTAL_MONEY,
+        skip=("year", "quarter", "q"),
     )
     keyed = {
         "cycles": index.keyed(columns["cycles"]),
         "reasons": index.keyed(columns["reasons"]),
         "pains": index.keyed(columns["pains"]),
-        "trend": index.keyed(columns["trend"], money=("revenue_won",)),
+        "trend": index.keyed(columns["trend"], money=("revenue_won", "cost_recorded")),
+        "covered_q": index.keyed(
+            {
+                "account_id": covered["account_id"],
+                "q": covered["q"],
+                "covered_won": covered["won"],
+                "covered_lost": covered["lost"],
+            }
+        ),
+        "costed_q": index.keyed(
+            {
+                "account_id": costed["account_id"],
+                "q": costed["q"],
+                "costed_minutes": costed["minutes"],
+            }
+        ),
+        "stated_q": index.keyed(columns["stated"]),
         "feature_accounts": index.keyed(columns["feature_accounts"]),
         "feature_deals": index.keyed(columns["feature_deals"], money=("demand", "lost", "largest")),
         "evidence": index.keyed(columns["evidence"]),
@@ -253,22 +277,52 @@ def _grouping(facts: Facts, workspace: Workspace, dimension) -> analytics.Groupi
     return analytics.Grouping([value or sel.UNKNOWN for value in column])
 
 
-def _segment_rows(facts: Facts, grouping, *, values, hourly_cost, pipeline_total) -> list[dict]:
-    roll = analytics.rollup
+def _segment_payload(
+    facts: Facts, grouping, *, values, hourly_cost, pipeline_total, periods: list[dict]
+) -> dict:
+    """The segments part: all-time rows (``results``) and, per period, the closed-deal figures
+    restricted to deals closed in it (``by_period``; see analytics.periods)."""
+    roll, fam = analytics.rollup, facts.keyed
     pains = roll(
-        facts.keyed["pains"], grouping, keys=("tag_id",), sums=("conversations",), count="accounts"
+        fam["pains"], grouping, keys=("tag_id",), sums=("conversations",), count="accounts"
     )
     for row in pains:
         row["pain"] = facts.pains.get(row.pop("tag_id"), "")
-    return analytics.segment_metrics(
-        totals=roll(facts.totals, grouping, sums=TOTAL_SUMS, count="accounts"),
-        cycles=roll(facts.keyed["cycles"], grouping, keys=("days",), sums=("deals",)),
-        loss_reasons=roll(facts.keyed["reasons"], grouping, keys=("reason",), sums=("deals",)),
+    totals = roll(facts.totals, grouping, sums=TOTAL_SUMS, count="accounts")
+    results = analytics.segment_metrics(
+        totals=totals,
+        cycles=roll(fam["cycles"], grouping, keys=("days",), sums=("deals",)),
+        loss_reasons=roll(fam["reasons"], grouping, keys=("reason",), sums=("deals",)),
         pains=pains,
         pipeline_total=pipeline_total,
         hourly_cost=hourly_cost,
         values=values,
     )
+    quarters = analytics.period_quarters(periods)
+    by_period = functools.partial(analytics.rollup_by_period, grouping=grouping, periods=quarters)
+    closed = [
+        by_period(fam["trend"], sums=("won", "lost", "revenue_won", "cost_recorded")),
+        by_period(fam["covered_q"], sums=("covered_won", "covered_lost")),
+        by_period(fam["costed_q"], sums=("costed_minutes",)),
+        by_period(fam["stated_q"], sums=("stated", "mismatched")),
+    ]
+    cycles = by_period(fam["cycles"], keys=("days",), sums=("deals",))
+    reasons = by_period(fam["reasons"], keys=("reason",), sums=("deals",))
+    return {
+        "results": results,
+        "periods": periods,
+        "by_period": {
+            key: analytics.period_segment_metrics(
+                totals=totals,
+                closed=[family[key] for family in closed],
+                cycles=cycles[key],
+                loss_reasons=reasons[key],
+                hourly_cost=hourly_cost,
+                values=values,
+            )
+            for key in quarters
+        },
+    }
 
 
 def _feature_rows(facts: Facts, grouping, *, every_feature_as=None) -> list[dict]:
@@ -337,25 +391,30 @@ def insights_compute(
     overall_trend = analytics.quarterly_trend(
         overall_trend_rows, quarters=quarters, values=[sel.ALL] if quarters else ()
     )
+    periods = analytics.period_list(
+        quarters_with_data=np.unique(facts.keyed["trend"].frame["q"].to_numpy()).tolist(),
+        today=today,
+    )
 
     parts: list[Part] = []
     for step, dimension in enumerate(dimensions, start=2):
         report(step, total_steps, f"dimension {dimension.key}")
         grouping = _grouping(facts, workspace, dimension)
         values = [dimension.label] if dimension.is_segment else ()
-        segments = _segment_rows(
+        segments = _segment_payload(
             facts,
             grouping,
             values=values,
             hourly_cost=workspace.hourly_cost,
             pipeline_total=pipeline_total,
+            periods=periods,
         )
         trend = analytics.quarterly_trend(
             _trend_rows(facts, grouping), quarters=quarters, values=values
         )
         key = dimension.key
         parts += [
-            Part("segments", key, {"results": segments, "as_of": today.isoformat()}),
+            Part("segments", key, {**segments, "as_of": today.isoformat()}),
             Part(
                 "features",
                 key,

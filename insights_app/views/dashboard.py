@@ -1,8 +1,16 @@
 """The executive's segment ROI dashboard (PRODUCT.md §2, §4): read from published snapshots only.
 
-``/dashboard/?dimension=D`` reads the ``segments`` and ``trend`` snapshots of D and never computes
-insights during the request: what it shows is what the last recompute published, with when that
-was and whether data changed since. ``/dashboard/export.csv?dimension=D`` is the table as CSV.
+``/dashboard/?dimension=D&period=P`` reads the ``segments`` and ``trend`` snapshots of D and
+never computes insights during the request: what it shows is what the last recompute published,
+with when that was and whether data changed since. ``period`` is ``all`` (the default),
+``last4q`` or a quarter (``2026Q3``): the recompute stored each period's closed-deal figures
+beside the all-time ones (``insights_app.analytics.periods`` says what a period restricts); an
+unknown period shows all time and says so. ``/dashboard/export.csv?dimension=D&period=P`` is the
+table as CSV.
+
+A value drills down to the deal list: ``/deals/?stage=all&<dimension>=<value>`` (``__none__``
+for accounts without a value, ``segment=<id>`` for a saved segment), narrowed to the period's
+close dates when one is chosen.
 """
 
 import csv
@@ -15,13 +23,20 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
-from deals_app.selectors import DIMENSIONS
-from insights_app import charts
-from insights_app.selectors import SEGMENT_PREFIX, dimension_list, snapshot_published_get
+from deals_app.selectors import DIMENSIONS, NO_VALUE
+from insights_app import analytics, charts
+from insights_app.selectors import (
+    SEGMENT_PREFIX,
+    UNKNOWN,
+    dimension_list,
+    snapshot_published_get,
+)
 
 DEFAULT_DIMENSION = "industry"
-# The account list filters on these dimensions (the deal list has no dimension filter yet).
-ACCOUNT_LIST_FILTERS = ("industry", "size_band", "deployment_model", "infrastructure", "lifecycle")
+# Free-text account columns: the snapshot's "unknown" holds the accounts without a value. The
+# other dimensions are choices, where "unknown" is a value of its own.
+FREE_TEXT_DIMENSIONS = ("industry", "country", "region")
+DRILL_PLACEHOLDER = "__value__"
 CSV_COLUMNS = (
     "value",
     "accounts",
@@ -44,6 +59,7 @@ CSV_COLUMNS = (
     "conversations_90d",
     "pipeline_share",
 )
+ALL_TIME = {"key": analytics.ALL_TIME, "label": "All time", "quarters": []}
 
 
 def _money(value) -> Decimal:
@@ -73,8 +89,51 @@ def headline(rows: list[dict]) -> dict:
     }
 
 
+def _period(payload: dict, requested: str) -> tuple[dict, str | None]:
+    """The period the request asks for among the snapshot's, or all time with a notice."""
+    key = analytics.normalize_period_key(requested) or analytics.ALL_TIME
+    if key == analytics.ALL_TIME:
+        return ALL_TIME, None
+    periods = payload.get("periods") or []
+    period = next((p for p in periods if p["key"] == key), None)
+    if period is not None and key in (payload.get("by_period") or {}):
+        return period, None
+    shown = requested.strip()[:40]
+    quarters = [p["label"] for p in periods if p["key"] != analytics.LAST_4Q]
+    if quarters:
+        have = f"quarters from {quarters[-1]} to {quarters[0]}, or the last 4 quarters"
+    else:
+        have = "the last 4 quarters" if periods else "no periods yet"
+    return (
+        ALL_TIME,
+        f"There are no figures for the period “{shown}” (the snapshot has {have}); "
+        "showing all time.",
+    )
+
+
+def drill_template(dimension, period: dict) -> str:
+    """The deal list of one value of the dimension (``__value__`` stands for the value),
+    narrowed to the period's close dates when one is chosen."""
+    if dimension.is_segment:
+        query = {"stage": "all", "segment": dimension.key.removeprefix(SEGMENT_PREFIX)}
+    else:
+        query = {"stage": "all", dimension.key: DRILL_PLACEHOLDER}
+    if period.get("first_day"):
+        query.update(close_from=period["first_day"], close_to=period["last_day"])
+    return f"{reverse('deal-list')}?{urlencode(query)}"
+
+
+def drill_url(template: str, dimension, value: str) -> str:
+    """The drill-down of one value: the template with the value (``__none__`` for accounts
+    without one)."""
+    if value == UNKNOWN and dimension.key in FREE_TEXT_DIMENSIONS:
+        value = NO_VALUE
+    return template.replace(DRILL_PLACEHOLDER, urlencode({"v": value})[2:])
+
+
 class DashboardMixin(WorkspaceViewMixin):
-    """Picks the dimension (an unknown one falls back to industry) and reads its snapshot."""
+    """Picks the dimension (an unknown one falls back to industry) and the period (an unknown
+    one falls back to all time, with a notice) and reads the dimension's snapshot."""
 
     def read_dashboard(self) -> dict:
         dimensions = dimension_list(workspace=self.workspace)
@@ -83,9 +142,14 @@ class DashboardMixin(WorkspaceViewMixin):
         snapshot = snapshot_published_get(
             workspace=self.workspace, kind="segments", dimension=dimension.key
         )
+        payload = snapshot.payload or {}
+        period, notice = _period(payload, self.request.GET.get("period", ""))
+        results = payload.get("results", [])
+        if period["key"] != analytics.ALL_TIME:
+            results = analytics.with_period(results, payload["by_period"][period["key"]])
         labels = DIMENSIONS.get(dimension.key, {})
         rows = sorted(
-            (snapshot.payload or {}).get("results", []),
+            results,
             key=lambda r: (r["value"] == "unknown", -int(r.get("deals") or 0), str(r["value"])),
         )
         return {
@@ -94,6 +158,10 @@ class DashboardMixin(WorkspaceViewMixin):
             "snapshot": snapshot,
             "labels": labels,
             "rows": rows,
+            "period": period,
+            "periods": [ALL_TIME, *(payload.get("periods") or [])],
+            "period_notice": notice,
+            "as_of": payload.get("as_of"),
         }
 
 
@@ -107,6 +175,7 @@ class DashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         read = self.read_dashboard()
         dimension, labels, rows = read["dimension"], read["labels"], read["rows"]
+        period = read["period"]
         currency = self.workspace.currency
         figures = []
         if rows:
@@ -120,13 +189,22 @@ class DashboardView(DashboardMixin, TemplateView):
             # a saved segment has one value, the segment, whose trend is its results
             quarters = trend.get("results" if dimension.is_segment else "overall", [])
             figures = [
-                {"id": key, "data_id": f"chart-{key}-data", "figure": figure}
+                {
+                    "id": key,
+                    "data_id": f"chart-{key}-data",
+                    "figure": figure,
+                    "drill": key in charts.PER_VALUE_CHARTS,
+                }
                 for key, figure in charts.dashboard_figures(
-                    rows, quarters, labels=labels, currency=currency
+                    rows,
+                    quarters,
+                    labels=labels,
+                    currency=currency,
+                    dimension="segment" if dimension.is_segment else dimension.label,
+                    period=period,
                 )
             ]
-        link_field = dimension.key if dimension.key in ACCOUNT_LIST_FILTERS else None
-        account_list = reverse("account-list")
+        template = drill_template(dimension, period)
         table = [
             {
                 **row,
@@ -135,14 +213,13 @@ class DashboardView(DashboardMixin, TemplateView):
                 "revenue_won": _money(row.get("revenue_won")),
                 "pipeline": _money(row.get("pipeline")),
                 "cost_of_sale": _money(row.get("cost_of_sale")),
-                "href": (
-                    f"{account_list}?{urlencode({link_field: row['value']})}"
-                    if link_field and row["value"] != "unknown"
-                    else None
-                ),
+                "href": drill_url(template, dimension, row["value"]),
             }
             for row in rows
         ]
+        query = {"dimension": dimension.key}
+        if period["key"] != analytics.ALL_TIME:
+            query["period"] = period["key"]
         return super().get_context_data(
             dimensions=read["dimensions"],
             dimension=dimension,
@@ -150,9 +227,16 @@ class DashboardView(DashboardMixin, TemplateView):
             rows=table,
             total=headline(rows),
             figures=figures,
-            links_to_accounts=bool(link_field),
-            export_query=urlencode({"dimension": dimension.key}),
+            export_query=urlencode(query),
             is_segment=dimension.key.startswith(SEGMENT_PREFIX),
+            period=period,
+            periods=read["periods"],
+            period_notice=read["period_notice"],
+            as_of=read["as_of"],
+            drill_template=template,
+            drill_placeholder=DRILL_PLACEHOLDER,
+            drill_none=(UNKNOWN if dimension.key in FREE_TEXT_DIMENSIONS else ""),
+            drill_none_value=NO_VALUE,
             **kwargs,
         )
 
@@ -169,10 +253,14 @@ class DashboardExportView(DashboardMixin, View):
     def get(self, request, *args, **kwargs):
         read = self.read_dashboard()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"deallens-{self.workspace.slug}-{read['dimension'].key.replace(':', '-')}.csv"
+        key = read["dimension"].key.replace(":", "-")
+        suffix = "" if read["period"]["key"] == analytics.ALL_TIME else f"-{read['period']['key']}"
+        filename = f"deallens-{self.workspace.slug}-{key}{suffix}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         writer = csv.writer(response)
-        writer.writerow([read["dimension"].label.lower(), *CSV_COLUMNS[1:], "computed_at"])
+        writer.writerow(
+            [read["dimension"].label.lower(), *CSV_COLUMNS[1:], "period", "computed_at"]
+        )
         computed_at = read["snapshot"].computed_at
         for row in read["rows"]:
             label = read["labels"].get(row["value"], row["value"])
@@ -180,6 +268,7 @@ class DashboardExportView(DashboardMixin, View):
                 [
                     _cell(label),
                     *("" if row.get(column) is None else row[column] for column in CSV_COLUMNS[1:]),
+                    read["period"]["key"],
                     computed_at.isoformat() if computed_at else "",
                 ]
             )

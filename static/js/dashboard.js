@@ -1,7 +1,13 @@
 /* Draws the dashboard's charts from the figures the server built (no inline script: CSP-safe).
  * Each <div data-figure="ID"> has its figure in <script type="application/json" id="ID">;
  * plotly.js is served by the app itself (static/vendor/plotly/plotly.min.js). The dimension
- * switcher submits itself on change. */
+ * and period switchers submit themselves on change.
+ *
+ * Drill-down: a click on a bar or point of a per-value chart (<div data-drill>) opens the deal
+ * list of that value. The chart grid holds the URL template (data-drill-template, with
+ * data-drill-placeholder standing for the value); the point's raw value is the first item of
+ * its customdata. The snapshot's "unknown" of a free-text dimension (data-drill-unknown) means
+ * accounts without a value: the deal list calls that data-drill-none ("__none__"). */
 (function () {
   "use strict";
 
@@ -16,11 +22,41 @@
         return;
       }
       var figure = JSON.parse(data.textContent);
-      window.Plotly.newPlot(target, figure.data, figure.layout, {
+      var drawn = window.Plotly.newPlot(target, figure.data, figure.layout, {
         displayModeBar: false,
         responsive: true,
       });
+      if (target.hasAttribute("data-drill")) {
+        drawn.then(function () {
+          target.on("plotly_click", function (event) {
+            var url = drillUrl(event);
+            if (url) {
+              window.location.assign(url);
+            }
+          });
+        });
+      }
     });
+  }
+
+  function drillUrl(event) {
+    var grid = document.querySelector("[data-drill-template]");
+    var point = event && event.points && event.points[0];
+    if (!grid || !point || point.customdata === undefined || point.customdata === null) {
+      return null;
+    }
+    var value = Array.isArray(point.customdata) ? point.customdata[0] : point.customdata;
+    if (value === undefined || value === null) {
+      return null;
+    }
+    value = String(value);
+    var unknown = grid.getAttribute("data-drill-unknown");
+    if (unknown && value === unknown) {
+      value = grid.getAttribute("data-drill-none");
+    }
+    return grid
+      .getAttribute("data-drill-template")
+      .replace(grid.getAttribute("data-drill-placeholder"), encodeURIComponent(value));
   }
 
   function autosubmit() {

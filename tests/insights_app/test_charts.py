@@ -75,11 +75,11 @@ def by_name(figure):
 def test_revenue_and_pipeline_are_grouped_bars_in_the_currency():
     figure = charts.revenue_pipeline_figure(ROWS, labels=LABELS, currency="EUR")
     traces = by_name(figure)
-    assert set(traces) == {"Revenue won", "Open pipeline"}
+    assert set(traces) == {"Revenue won", "Open pipeline (now)"}
     assert traces["Revenue won"]["x"] == ["Fintech", "Retail"]
     assert traces["Revenue won"]["y"] == [300.0, 0.0]
-    assert traces["Open pipeline"]["y"] == [500.5, 300.0]
-    assert traces["Open pipeline"]["customdata"] == ["fintech", "retail"]
+    assert traces["Open pipeline (now)"]["y"] == [500.5, 300.0]
+    assert traces["Open pipeline (now)"]["customdata"] == [["fintech"], ["retail"]]
     assert figure["layout"]["barmode"] == "group"
     assert figure["layout"]["yaxis"]["title"]["text"] == "Amount (EUR)"
     assert "Revenue won and open pipeline" in figure["layout"]["title"]["text"]
@@ -105,7 +105,7 @@ def test_roi_on_a_second_axis_and_cost_of_sale_as_bars():
 def test_cycle_and_multithreading():
     cycle = charts.cycle_figure(ROWS, labels=LABELS)
     assert cycle["data"][0]["y"] == [42.0, None]
-    assert cycle["layout"]["yaxis"]["title"]["text"] == "Days"
+    assert cycle["layout"]["yaxis"]["title"]["text"] == "Median cycle (days)"
     threads = by_name(charts.multithreading_figure(ROWS, labels=LABELS))
     assert threads["With buyer + champion"]["y"] == [100.0, None]
     assert threads["Without"]["y"] == [50.0, 0.0]
@@ -164,3 +164,54 @@ def test_every_figure_is_plain_json_with_titles(rows):
     for _, figure in figures:
         json.dumps(figure)
         assert figure["layout"]["title"]["text"]
+
+
+LAST4Q = {
+    "key": "last4q",
+    "label": "Last 4 quarters",
+    "quarters": ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"],
+}
+QUARTER = {"key": "2025Q2", "label": "2025-Q2", "quarters": ["2025-Q2"]}
+
+
+def test_titles_name_the_dimension_and_subtitles_the_closed_deals_counted():
+    figures = dict(
+        charts.dashboard_figures(ROWS, TREND, labels=LABELS, currency="USD", dimension="Industry")
+    )
+    assert figures["revenue"]["layout"]["title"]["text"].endswith("per industry")
+    assert figures["win-rate"]["layout"]["title"]["subtitle"]["text"] == "All closed deals"
+    assert figures["cycle"]["layout"]["title"]["subtitle"]["text"].startswith("All won deals")
+    assert "As of now" in figures["blind-spots"]["layout"]["title"]["subtitle"]["text"]
+
+
+def test_a_period_is_named_in_the_subtitles_and_shaded_on_the_trend():
+    figures = dict(
+        charts.dashboard_figures(ROWS, TREND, labels=LABELS, currency="USD", period=QUARTER)
+    )
+    assert figures["win-rate"]["layout"]["title"]["subtitle"]["text"] == "Deals closed in 2025-Q2"
+    assert "pipeline: as of now" in figures["revenue"]["layout"]["title"]["subtitle"]["text"]
+    assert figures["loss-reasons"]["layout"]["title"]["subtitle"]["text"] == "Deals lost in 2025-Q2"
+    (shade,) = figures["trend"]["layout"]["shapes"]
+    assert (shade["x0"], shade["x1"]) == (0.5, 1.5)  # the second quarter of the trend
+    last4q = charts.win_rate_figure(ROWS, labels=LABELS, period=LAST4Q)
+    assert last4q["layout"]["title"]["subtitle"]["text"] == (
+        "Deals closed in the last 4 quarters (2025-Q1 – 2025-Q4)"
+    )
+    whole = charts.trend_figure(TREND, currency="USD", period=LAST4Q)["layout"]["shapes"][0]
+    assert (whole["x0"], whole["x1"]) == (-0.5, 1.5)  # only the quarters the trend has
+
+
+def test_all_time_has_no_shaded_quarters():
+    assert "shapes" not in charts.trend_figure(TREND, currency="USD")["layout"]
+
+
+def test_every_per_value_trace_carries_the_raw_value_first_for_the_drill_down():
+    figures = dict(charts.dashboard_figures(ROWS, TREND, labels=LABELS, currency="USD"))
+    for key in charts.PER_VALUE_CHARTS:
+        for trace in figures[key]["data"]:
+            assert [item[0] for item in trace["customdata"]] == ["fintech", "retail"], key
+    win_rate = figures["win-rate"]["data"][0]
+    assert win_rate["customdata"] == [["fintech", 4], ["retail", 2]]  # closed deals, for hover
+    assert "customdata[1]" in win_rate["hovertemplate"]
+    for key in ("trend", "loss-reasons"):
+        assert all("customdata" not in trace for trace in figures[key]["data"])
