@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts_app.models import Account, Workspace
 from deals_app.models import Conversation, Deal, LossReason
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
-from personas_app.models import Contact
+from personas_app.models import Contact, Persona
 
 ACCOUNT_LOOKUP_LIMIT = 20
 TAG_FIELDS = (("pain", "pains"), ("constraint", "constraints"), ("topic", "topics"))
@@ -63,6 +63,12 @@ class ConversationLogForm(forms.Form):
     new_contact_title = forms.CharField(
         max_length=200, required=False, label="New contact's title", strip=True
     )
+    new_contact_persona = forms.ModelChoiceField(
+        queryset=Persona.objects.none(),
+        required=False,
+        label="New contact's persona",
+        empty_label="No persona",
+    )
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -85,6 +91,9 @@ class ConversationLogForm(forms.Form):
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        self.fields["new_contact_persona"].queryset = (
+            Persona.objects.for_workspace(workspace).order_by("name").only("id", "name", "kind")
+        )
         typed = self.data.get(self.add_prefix("account")) if self.is_bound else None
         if typed is None:
             typed = str(self.initial.get("account") or "")
@@ -116,7 +125,9 @@ class ConversationLogForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("stated_reason") and cleaned.get("kind") != Conversation.Kind.WIN_LOSS:
             self.add_error("stated_reason", "Only a win/loss interview has a stated reason.")
-        if cleaned.get("new_contact_title") and not cleaned.get("new_contact_name"):
+        if (
+            cleaned.get("new_contact_title") or cleaned.get("new_contact_persona")
+        ) and not cleaned.get("new_contact_name"):
             self.add_error("new_contact_name", "Give the new contact's name.")
         return cleaned
 
@@ -253,6 +264,26 @@ def log_formsets(*, workspace: Workspace, data=None, initial: dict | None = None
             data, prefix=prefix, workspace=workspace, initial=rows or None
         )
     return formsets
+
+
+class AssumptionForm(forms.Form):
+    """Shape of an assumption; the service (assumption_create/update) enforces the rules."""
+
+    statement = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
+        help_text="One belief the roadmap rests on, phrased so a customer can confirm or refute it.",
+    )
+    area = forms.CharField(
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "area-options", "autocomplete": "off"}),
+        help_text="A product area, to group assumptions (optional).",
+    )
+
+
+class MarkdownPreviewForm(forms.Form):
+    notes = forms.CharField(required=False, max_length=100_000, strip=False)
 
 
 def today() -> dt.date:

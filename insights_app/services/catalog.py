@@ -3,18 +3,39 @@
 from django.db import transaction
 
 from accounts_app.models import Workspace
+from common.exceptions import ApplicationError
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
 from personas_app.services import check_owned, save_validated
 
 
+def _assumption_fields(workspace: Workspace, fields: dict, exclude_pk=None) -> dict:
+    """Trim the statement and area, and refuse a statement the workspace already holds (any
+    case, any spacing): evidence split over two copies of one belief would hide its status."""
+    for name in ("statement", "area"):
+        if name in fields:
+            fields[name] = " ".join((fields[name] or "").split())
+    statement = fields.get("statement")
+    if statement:
+        twins = Assumption.objects.for_workspace(workspace).filter(statement__iexact=statement)
+        if exclude_pk is not None:
+            twins = twins.exclude(pk=exclude_pk)
+        if twins.exists():
+            raise ApplicationError("An assumption with this statement exists already.")
+    return fields
+
+
 @transaction.atomic
 def assumption_create(*, workspace: Workspace, **fields) -> Assumption:
+    """Record a roadmap assumption; its status starts untested (no evidence yet)."""
+    fields = _assumption_fields(workspace, fields)
     return save_validated(Assumption(workspace=workspace), **fields)
 
 
 @transaction.atomic
 def assumption_update(*, workspace: Workspace, assumption: Assumption, **fields) -> Assumption:
+    """Reword an assumption (or move it to another area); its evidence stays with it."""
     check_owned(assumption, workspace)
+    fields = _assumption_fields(workspace, fields, exclude_pk=assumption.pk)
     return save_validated(assumption, **fields)
 
 

@@ -23,7 +23,7 @@ from personas_app.services import check_owned, save_validated
 class LogRows:
     """What hangs off a conversation: rows as plain dicts of field values (model instances)."""
 
-    new_contacts: list[dict] = field(default_factory=list)  # {"name", "title"}
+    new_contacts: list[dict] = field(default_factory=list)  # {"name", "title", "persona"}
     tag_names: dict[str, list[str]] = field(default_factory=dict)  # kind -> names
     action_items: list[dict] = field(default_factory=list)  # {"text", "owner", "due_on", "done"}
     evidence: list[dict] = field(default_factory=list)  # {"assumption", "verdict", "quote"}
@@ -121,6 +121,7 @@ def _new_contacts(workspace: Workspace, account, new_contacts: list[dict]) -> li
                 first_name=first[:100],
                 last_name=last[:100],
                 title=(row.get("title") or "").strip()[:200],
+                persona=row.get("persona"),
             )
         )
     return created

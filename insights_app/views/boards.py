@@ -9,6 +9,7 @@ from accounts_app.scoping import WorkspaceViewMixin
 from deals_app.selectors import DIMENSIONS
 from insights_app.models import Evidence, FeatureRequest
 from insights_app.selectors import dimension_list, snapshot_published_get
+from insights_app.selectors.pm import assumption_catalog
 
 # --- the assumption board ------------------------------------------------------------------------
 
@@ -22,6 +23,7 @@ class AssumptionBoardView(WorkspaceViewMixin, TemplateView):
     and its latest quotes."""
 
     template_name = "insights_app/assumption_board.html"
+    write_roles = ("pm",)  # who sees "New assumption" and "Edit" (admins too)
 
     def get_context_data(self, **kwargs):
         dimensions = dimension_list(workspace=self.workspace)
@@ -50,19 +52,37 @@ class AssumptionBoardView(WorkspaceViewMixin, TemplateView):
             seen = {e.quote for e in bucket}
             if len(bucket) < QUOTES_PER_ASSUMPTION and evidence.quote not in seen:
                 bucket.append(evidence)
-        board = [
-            {
-                **line,
-                "cells": [by_assumption.get(line["assumption"], {}).get(v) for v in values],
-                "ask_next": [
-                    labels.get(v, v)
-                    for v in values
-                    if v not in by_assumption.get(line["assumption"], {})
-                ],
-                "quotes": quotes.get(line["assumption"], []),
-            }
-            for line in overall
-        ]
+        # The catalog is read live (it is small), so an assumption created or reworded since
+        # the last recompute is on the board at once, marked pending until its figures exist.
+        computed = {line["assumption"]: line for line in overall}
+        board = []
+        for item in assumption_catalog(workspace=self.workspace):
+            line = computed.get(item["id"])
+            if line is None:
+                board.append(
+                    {
+                        "assumption": item["id"],
+                        "statement": item["statement"],
+                        "area": item["area"],
+                        "pending": True,
+                        "cells": [],
+                        "ask_next": [],
+                        "quotes": quotes.get(item["id"], []),
+                    }
+                )
+                continue
+            cells = by_assumption.get(item["id"], {})
+            board.append(
+                {
+                    **line,
+                    "statement": item["statement"],
+                    "area": item["area"],
+                    "pending": False,
+                    "cells": [cells.get(v) for v in values],
+                    "ask_next": [labels.get(v, v) for v in values if v not in cells],
+                    "quotes": quotes.get(item["id"], []),
+                }
+            )
         return super().get_context_data(
             dimensions=dimensions,
             dimension=dimension,

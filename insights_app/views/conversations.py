@@ -3,9 +3,10 @@ the log form's type-ahead uses. Parse, call one selector or service, render (STY
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 
 from accounts_app.models import Account
@@ -17,12 +18,14 @@ from deals_app.services import action_item_update, conversation_delete
 from insights_app.forms import (
     ACCOUNT_LOOKUP_LIMIT,
     ConversationLogForm,
+    MarkdownPreviewForm,
     account_matches,
     log_formsets,
     today,
 )
 from insights_app.models import Evidence, FeatureMention
 from insights_app.services import LogRows, conversation_log, conversation_log_update
+from insights_app.templatetags.markdown import render_markdown
 from personas_app.models import Contact
 
 WRITE_ROLES = ("pm",)
@@ -32,10 +35,11 @@ class _WriterOnlyMixin(WorkspaceViewMixin):
     """Pages that only exist to change data: readers get 403 even on GET."""
 
     write_roles = WRITE_ROLES
+    forbidden_message = "Your role in this workspace cannot change conversations."
 
     def get(self, request, *args, **kwargs):
         if not self.can_write():
-            raise PermissionDenied("Your role in this workspace cannot change conversations.")
+            raise PermissionDenied(self.forbidden_message)
         return super().get(request, *args, **kwargs)
 
 
@@ -58,6 +62,13 @@ def conversation_for_page(workspace, pk) -> Conversation:
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def notes_preview_html(notes: str) -> str:
+    """Notes as the conversation page shows them: Markdown through the nh3 sanitiser."""
+    if not (notes or "").strip():
+        return mark_safe('<p class="muted">Nothing to preview.</p>')
+    return render_markdown(notes)
 
 
 # --- look-ups for the type-ahead ---------------------------------------------------------------
@@ -145,13 +156,18 @@ class _ConversationFormView(_WriterOnlyMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form, formsets = self.build(request.POST)
-        if request.POST.get("_refresh"):
-            # The no-JavaScript way to load the chosen account's contacts and deals: the same
-            # input, unbound (no errors yet), with the account resolved.
+        if request.POST.get("_refresh") or request.POST.get("_preview"):
+            # The no-JavaScript ways to load the chosen account's contacts and deals, or to
+            # preview the notes: the same input, unbound (no errors yet), account resolved.
             initial = {name: request.POST.get(name) for name in form.fields}
             initial["participants"] = request.POST.getlist("participants")
             form = ConversationLogForm(workspace=self.workspace, initial=initial)
-            return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+            preview = None
+            if request.POST.get("_preview"):
+                preview = notes_preview_html(request.POST.get("notes", ""))
+            return self.render_to_response(
+                self.get_context_data(form=form, formsets=formsets, notes_preview=preview)
+            )
         valid = form.is_valid()
         valid = all([fs.is_valid() for fs in formsets.values()]) and valid
         if valid:
@@ -163,7 +179,10 @@ class _ConversationFormView(_WriterOnlyMixin, TemplateView):
                 form.add_error(None, str(error))
             else:
                 return redirect("conversation-detail", pk=conversation.pk)
-        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+        # Everything typed comes back with what to fix; 400 says nothing was saved.
+        return self.render_to_response(
+            self.get_context_data(form=form, formsets=formsets), status=400
+        )
 
     @staticmethod
     def attach_errors(form, error: ValidationError) -> None:
@@ -180,7 +199,13 @@ class _ConversationFormView(_WriterOnlyMixin, TemplateView):
     def save_arguments(self, form, formsets) -> dict:
         data = form.cleaned_data
         rows = LogRows(
-            new_contacts=[{"name": data["new_contact_name"], "title": data["new_contact_title"]}]
+            new_contacts=[
+                {
+                    "name": data["new_contact_name"],
+                    "title": data["new_contact_title"],
+                    "persona": data.get("new_contact_persona"),
+                }
+            ]
             if data.get("new_contact_name")
             else [],
             tag_names=form.tag_names(),
@@ -285,6 +310,22 @@ class ConversationEditView(_ConversationFormView):
         return conversation_log_update(
             conversation=self.get_conversation(), **self.save_arguments(form, formsets)
         )
+
+
+class NotesPreviewView(_WriterOnlyMixin, View):
+    """POST ``/conversations/preview/`` with ``notes``: the notes as the conversation page will
+    show them (Markdown through the nh3 sanitiser), as an HTML fragment for the log form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = MarkdownPreviewForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(
+                '<p class="field-error">The notes are too long to preview.</p>', status=400
+            )
+        html = notes_preview_html(form.cleaned_data["notes"])
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 # --- read, delete, tick ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def test_login_with_the_right_password_lands_on_the_role_page(client, member):
     response = client.post("/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("home")
-    assert client.get("/").url == "/conversations/"
+    assert client.get("/").url == "/pm/"
 
 
 def test_login_with_a_wrong_password_shows_an_error(client, member):
@@ -66,7 +66,7 @@ def test_logout_is_a_post_and_ends_the_session(client, member):
 @pytest.mark.parametrize(
     ("role", "landing"),
     [
-        ("pm", "/conversations/"),
+        ("pm", "/pm/"),
         ("sales", "/deals/"),
         ("exec", "/dashboard/"),
         ("admin", "/settings/"),

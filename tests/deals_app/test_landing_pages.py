@@ -1,4 +1,4 @@
-"""The landing pages: conversation log, deal list and segment dashboard.
+"""The landing pages: the PM's "My work" and conversation log, deal list and segment dashboard.
 
 Each shows only the current workspace's rows, filters as asked, and issues the same number of
 queries whatever the number of rows.
@@ -307,8 +307,9 @@ def test_deals_page_stays_within_a_query_budget(
 ):
     for _ in range(5):
         DealRoleFactory.create(deal__account__workspace=workspace)
-    # session, user, membership, switcher, totals, rows
-    with django_assert_max_num_queries(8):
+    # session, user, membership, switcher, owner and segment choices, totals, rows, and the
+    # batched risk badges of the rows (roles, contacts, advocacy)
+    with django_assert_max_num_queries(11):
         assert sales_client.get("/deals/").status_code == 200
 
 
@@ -379,8 +380,23 @@ def test_dashboard_empty_state(exec_client, workspace):
     assert "No accounts yet" in page
 
 
-@pytest.mark.parametrize("url", ["/conversations/", "/deals/", "/dashboard/"])
+@pytest.mark.parametrize("url", ["/pm/", "/conversations/", "/deals/", "/dashboard/"])
 @pytest.mark.parametrize("role", ["pm", "sales", "exec", "admin"])
 def test_every_member_can_read_every_landing_page(client, member, role, url):
     client.force_login(member(role))
     assert client.get(url).status_code == 200
+
+
+def test_a_product_manager_lands_on_my_work(pm_client):
+    """A product manager lands on "My work" (their conversations, action items, untested
+    assumptions and blind spots); the conversation log is one click away in the nav."""
+    assert pm_client.get("/").url == "/pm/"
+    page = pm_client.get("/pm/").content.decode()
+    assert 'href="/conversations/"' in page
+
+
+@pytest.mark.parametrize("role", ["pm", "sales", "exec", "admin"])
+def test_my_work_is_in_everyones_navigation(client, member, role):
+    client.force_login(member(role))
+    page = client.get("/conversations/").content.decode()
+    assert '<a href="/pm/" class="">My work</a>' in page

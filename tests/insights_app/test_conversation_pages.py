@@ -22,6 +22,7 @@ from tests.factories import (
     EvidenceFactory,
     FeatureMentionFactory,
     FeatureRequestFactory,
+    PersonaFactory,
     TagFactory,
 )
 
@@ -183,15 +184,16 @@ def test_an_unknown_or_ambiguous_account_is_explained_and_input_kept(
         post_data(theirs, title="Typed title", notes="Typed notes", pains="Typed pain"),
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "No account here is named “Umbrella”" in page
     for typed in ('value="Typed title"', "Typed notes", 'value="Typed pain"'):
         assert typed in page
 
     response = client.post("/conversations/new/", post_data(theirs, account="ACME"))
+    assert response.status_code == 400
     assert "Several accounts are named “ACME”" in response.content.decode()
     response = client.post("/conversations/new/", post_data(theirs, account=str(theirs.pk)))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Conversation.objects.exists()
 
 
@@ -207,7 +209,7 @@ def test_a_bad_row_keeps_every_row_typed(client, member, workspace, account):
     )
     response = client.post("/conversations/new/", data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'value="Call back"' in page
     assert "A quote without an assumption" in page
     assert "Pick a feature or name a new one." in page
@@ -228,7 +230,114 @@ def test_another_workspaces_ids_in_the_form_are_rejected(
         **{"evidence-0-assumption": str(their_assumption.pk), "evidence-0-verdict": "supports"},
     )
     response = client.post("/conversations/new/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert not Conversation.objects.exists()
+
+
+def test_an_invalid_submission_answers_400_and_keeps_everything_typed(
+    client, member, workspace, account
+):
+    contact = ContactFactory.create(account=account, first_name="Ann", last_name="Lee")
+    persona = PersonaFactory.create(workspace=workspace, name="Platform lead")
+    assumption = AssumptionFactory.create(workspace=workspace, statement="VM teams reject agents.")
+    login(client, member, "pm")
+    data = post_data(
+        account,
+        title="",  # required: the one mistake
+        notes="Typed **notes**",
+        participants=[str(contact.pk)],
+        new_contact_name="Bo Diaz",
+        new_contact_title="Head of platform",
+        new_contact_persona=str(persona.pk),
+        pains="Pager overload",
+        topics="Migration",
+        duration_minutes="35",
+        **{
+            "actions-0-text": "Send the guide",
+            "evidence-0-assumption": str(assumption.pk),
+            "evidence-0-verdict": "contradicts",
+            "evidence-0-quote": "We run agents everywhere.",
+            "mentions-0-new_feature_title": "Fleet view",
+            "mentions-0-importance": "critical",
+            "mentions-0-quote": "Show us every VM.",
+        },
+    )
+    response = client.post("/conversations/new/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved yet" in page and "This field is required." in page
+    for typed in (
+        'value="Initech"',
+        "Typed **notes**",
+        f'value="{contact.pk}" id="id_participants_0" checked',
+        'value="Bo Diaz"',
+        'value="Head of platform"',
+        f'<option value="{persona.pk}" selected>Platform lead</option>',
+        'value="Pager overload"',
+        'value="Migration"',
+        'value="35"',
+        'value="Send the guide"',
+        f'<option value="{assumption.pk}" selected>',
+        '<option value="contradicts" selected>',
+        "We run agents everywhere.",
+        'value="Fleet view"',
+        '<option value="critical" selected>',
+        "Show us every VM.",
+    ):
+        assert typed in page, typed
+    assert not Conversation.objects.exists()
+
+
+def test_edit_with_an_error_answers_400_and_keeps_the_typed_title(
+    client, member, account, conversation
+):
+    login(client, member, "pm")
+    data = post_data(account, title="Renamed but", duration_minutes="9999")
+    response = client.post(f"/conversations/{conversation.pk}/edit/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="Renamed but"' in page and "less than or equal to 1440" in page
+    conversation.refresh_from_db()
+    assert conversation.title == "Initech discovery"
+
+
+def test_a_new_contact_is_saved_with_title_and_persona(client, member, workspace, account):
+    persona = PersonaFactory.create(workspace=workspace, name="Platform lead")
+    login(client, member, "pm")
+    data = post_data(
+        account,
+        new_contact_name="Bo Diaz",
+        new_contact_title="Head of platform",
+        new_contact_persona=str(persona.pk),
+    )
+    response = client.post("/conversations/new/", data)
+    assert response.status_code == 302
+    (contact,) = Conversation.objects.get().participants.all()
+    assert (contact.first_name, contact.last_name) == ("Bo", "Diaz")
+    assert contact.title == "Head of platform" and contact.persona == persona
+    assert contact.account == account
+    page = client.get(response.url).content.decode()
+    assert "Head of platform · Platform lead" in page
+
+
+def test_a_persona_needs_a_name_and_another_workspaces_persona_is_refused(
+    client, member, workspace, other_workspace, account
+):
+    theirs = PersonaFactory.create(workspace=other_workspace, name="Their persona")
+    ours = PersonaFactory.create(workspace=workspace, name="CIO")
+    login(client, member, "pm")
+    response = client.post(
+        "/conversations/new/", post_data(account, new_contact_persona=str(ours.pk))
+    )
+    assert response.status_code == 400
+    assert "Give the new contact&#x27;s name." in response.content.decode()
+    response = client.post(
+        "/conversations/new/",
+        post_data(account, new_contact_name="Bo Diaz", new_contact_persona=str(theirs.pk)),
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert "Their persona" not in response.content.decode()
     assert not Conversation.objects.exists()
 
 
