@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("conversations/", views.ConversationListView.as_view(), name="conversation-list"),
     path("deals/", views.DealListView.as_view(), name="deal-list"),
+    path("deals/at-risk/", views.lists.DealRiskBoardView.as_view(), name="deal-risk-board"),
     path("deals/<int:pk>/", views.DealDetailView.as_view(), name="deal-detail"),
     path("deals/<int:pk>/edit/<slug:action>/", views.DealEditView.as_view(), name="deal-edit"),
     path("accounts/", views.AccountListView.as_view(), name="account-list"),

@@ -67,7 +67,7 @@ def test_logout_is_a_post_and_ends_the_session(client, member):
     ("role", "landing"),
     [
         ("pm", "/pm/"),
-        ("sales", "/deals/"),
+        ("sales", "/deals/at-risk/"),
         ("exec", "/dashboard/"),
         ("admin", "/settings/"),
     ],
