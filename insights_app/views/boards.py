@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from accounts_app.scoping import WorkspaceViewMixin
 from deals_app.selectors import DIMENSIONS
 from insights_app.models import Evidence, FeatureRequest
-from insights_app.selectors import dimension_list, snapshot_published_get
+from insights_app.selectors import UNKNOWN, dimension_list, snapshot_published_get
 from insights_app.selectors.pm import assumption_catalog
 
 # --- the assumption board ------------------------------------------------------------------------
@@ -79,7 +79,10 @@ class AssumptionBoardView(WorkspaceViewMixin, TemplateView):
                     "area": item["area"],
                     "pending": False,
                     "cells": [cells.get(v) for v in values],
-                    "ask_next": [labels.get(v, v) for v in values if v not in cells],
+                    # nobody can go and ask "unknown": only named values are worth a call
+                    "ask_next": [
+                        labels.get(v, v) for v in values if v not in cells and v != UNKNOWN
+                    ],
                     "quotes": quotes.get(item["id"], []),
                 }
             )

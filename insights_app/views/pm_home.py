@@ -68,11 +68,15 @@ class ActionItemDoneView(WorkspaceViewMixin, View):
         done = request.POST.get("done", "1") != "0"
         item = action_item_update(workspace=self.workspace, action_item=item, done=done)
         if request.htmx:
-            return render(
-                request,
-                "insights_app/_pm_action_item.html",
-                {"item": item, "can_write": True, "today": timezone.localdate()},
-            )
+            # The row in its new state, and the open count beside the heading (out of band).
+            open_count = my_open_action_items(workspace=self.workspace, user=request.user).count()
+            context = {
+                "item": item,
+                "can_write": True,
+                "today": timezone.localdate(),
+                "open_count": open_count,
+            }
+            return render(request, "insights_app/_pm_action_item.html", context)
         if done:
             messages.success(request, f"Done: {item.text}")
         else:

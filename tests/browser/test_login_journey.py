@@ -53,9 +53,10 @@ def test_pm_signs_in_switches_workspace_and_signs_out(
     page.get_by_test_id("workspace-switcher").locator("summary").click()
     page.get_by_role("menuitem", name=re.compile("^Globex")).click()
 
-    expect(page).to_have_url(f"{live_server.url}/conversations/")
+    expect(page).to_have_url(f"{live_server.url}/pm/")  # the role's landing page
     expect(page.get_by_test_id("current-workspace")).to_have_text("Globex")
     expect(page.get_by_text("Switched to Globex.")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Conversations").click()
     table = page.get_by_test_id("conversation-table")
     expect(table).to_contain_text("Umbrella renewal QBR")
     expect(table).not_to_contain_text("Initech discovery call")

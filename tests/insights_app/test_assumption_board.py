@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from insights_app.models import Assumption
 from insights_app.services import insights_recompute
 from tests.factories import (
     AccountFactory,
@@ -79,3 +80,15 @@ def test_board_query_count_is_constant(client, member, workspace, board_data):
         evidence(AssumptionFactory.create(workspace=workspace), account, "supports", f"Q{i}")
     insights_recompute(workspace_id=workspace.pk, force=True)
     assert count() == before
+
+
+def test_ask_next_leaves_out_unknown_values(client, member, workspace, board_data):
+    unknown = AccountFactory.create(workspace=workspace, infrastructure="unknown")
+    agents = Assumption.objects.get(statement="VM teams reject agents.")
+    evidence(agents, unknown, "supports")
+    insights_recompute(workspace_id=workspace.pk, force=True)
+    client.force_login(member("pm"))
+    response = client.get("/assumptions/?dimension=infrastructure")
+    lines = {line["statement"]: line for line in response.context["board"]}
+    assert "Unknown" in response.context["values"]  # the column is there
+    assert lines["Everyone needs SSO."]["ask_next"] == ["Virtual machines"]  # not "Unknown"

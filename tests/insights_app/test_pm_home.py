@@ -137,6 +137,8 @@ def test_ticking_done_with_htmx_answers_the_row_and_can_be_undone(pm_client, pm,
     assert fragment.lstrip().startswith(f'<li class="action-item is-done" id="action-item-{item.pk}"')
     assert "<html" not in fragment
     assert 'name="done" value="0"' in fragment and "Mark not done: Send the guide" in fragment
+    # the open count beside the heading follows, out of band
+    assert 'id="action-item-count" data-testid="action-item-count" hx-swap-oob="true">0<' in fragment
     item.refresh_from_db()
     assert item.done
     pm_client.post(url, {"done": "0"}, **HTMX)
