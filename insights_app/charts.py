@@ -83,21 +83,29 @@ def closed_scope(period: dict | None, verb: str = "closed") -> str:
     return f"Deals {verb} in {span}"
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _layout(title: str, *, x: str = "", y: str = "", subtitle: str = "", **extra) -> dict:
     layout = {
         "title": {
             "text": title,
             "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#6b7280"}},
-            "x": 0,
+            "x": 0.01,
             "xanchor": "left",
+            "y": 0.975,
+            "yref": "container",
+            "yanchor": "top",
             "font": {"size": 15},
         },
         "font": {"family": FONT, "size": 12, "color": "#1f2937"},
-        "margin": {"l": 64, "r": 24, "t": 76, "b": 96},
-        "height": 380,
+        # the title and subtitle sit at the top, the legend just above the plot, below them
+        "margin": {"l": 64, "r": 24, "t": 96, "b": 96},
+        "height": 400,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "xanchor": "left"},
         "xaxis": {"title": {"text": x}, "automargin": True, "tickangle": -30},
         "yaxis": {
             "title": {"text": y},
@@ -112,9 +120,39 @@ def _layout(title: str, *, x: str = "", y: str = "", subtitle: str = "", **extra
     return layout
 
 
-def _figure(data: list, layout: dict) -> dict:
-    """A plain dict via plotly's own validation and JSON encoding (no plotly.js inside)."""
+def _figure(data: list, layout: dict, *, empty: str = "") -> dict:
+    """A plain dict via plotly's own validation and JSON encoding (no plotly.js inside).
+
+    When no trace has a single value to draw, ``empty`` is written across the plot, so an empty
+    chart says why it is empty."""
+    if empty and not any(
+        v is not None
+        for trace in data
+        for v in ((trace.x if trace.orientation == "h" else trace.y) or ())
+    ):
+        layout["annotations"] = [
+            {
+                "text": empty,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 13, "color": "#6b7280"},
+            }
+        ]
     return json.loads(go.Figure(data=data, layout=layout).to_json())
+
+
+def _scope_suffix(period: dict | None) -> str:
+    scope = closed_scope(period)
+    return "" if scope.startswith("All") else scope.removeprefix("Deals closed")
+
+
+def no_deals(period: dict | None, verb: str) -> str:
+    """What an empty chart says: no deals closed (won, lost) in the period, or at all."""
+    scope = closed_scope(period, verb)
+    return "No " + (f"{verb} deals yet" if scope.startswith("All") else _lower_first(scope))
 
 
 def _labels(rows: list[dict], labels: dict[str, str]) -> list[str]:
@@ -155,7 +193,7 @@ def revenue_pipeline_figure(
         data,
         _layout(
             f"Revenue won and open pipeline per {per}",
-            subtitle=f"Revenue: {closed_scope(period).lower()} · pipeline: as of now",
+            subtitle=f"Revenue: {_lower_first(closed_scope(period))} · pipeline: as of now",
             y=f"Amount ({currency})",
             barmode="group",
         ),
@@ -188,7 +226,7 @@ def win_rate_figure(rows: list[dict], *, labels: dict, per: str = "value", perio
     )
     layout["yaxis"]["range"] = [0, 112]
     layout["yaxis"]["tickvals"] = [0, 20, 40, 60, 80, 100]
-    return _figure(data, layout)
+    return _figure(data, layout, empty=no_deals(period, "closed"))
 
 
 def roi_cost_figure(
@@ -236,8 +274,22 @@ def roi_cost_figure(
         "rangemode": "tozero",
         "automargin": True,
     }
+    _align_zero(layout, [number(r["cost_of_sale"]) for r in rows], [number(r["roi"]) for r in rows])
     layout["margin"]["r"] = 64
     return _figure(data, layout)
+
+
+def _align_zero(layout: dict, left: list, right: list) -> None:
+    """A negative ROI puts the right axis' zero above the left one's: set both ranges so the
+    zeros share a line (one baseline for the bars and the markers)."""
+    lows = [v for v in right if v is not None]
+    if not lows or min(lows) >= 0:
+        return
+    top_left = max([v for v in left if v is not None] + [0]) * 1.08 or 1
+    low, high = min(lows) * 1.15, max([*lows, 0]) * 1.15
+    high = high or -low  # nothing positive: keep zero in the middle
+    layout["yaxis2"]["range"] = [low, high]
+    layout["yaxis"]["range"] = [top_left * low / high, top_left]
 
 
 def cycle_figure(rows: list[dict], *, labels: dict, per: str = "value", period=None) -> dict:
@@ -260,6 +312,7 @@ def cycle_figure(rows: list[dict], *, labels: dict, per: str = "value", period=N
             subtitle=f"{closed_scope(period, 'won')} · days from created to closed",
             y="Median cycle (days)",
         ),
+        empty=no_deals(period, "won"),
     )
 
 
@@ -295,7 +348,7 @@ def multithreading_figure(
         barmode="group",
     )
     layout["yaxis"]["range"] = [0, 100]
-    return _figure(data, layout)
+    return _figure(data, layout, empty=no_deals(period, "closed"))
 
 
 def trend_figure(trend: list[dict], *, currency: str, period=None) -> dict:
@@ -324,7 +377,7 @@ def trend_figure(trend: list[dict], *, currency: str, period=None) -> dict:
     layout = _layout(
         "Quarterly trend: revenue won and win rate",
         subtitle="Every quarter of close date"
-        + (f" · shaded: {closed_scope(period).lower()}" if shaded else ""),
+        + (f" · shaded: {_lower_first(closed_scope(period))}" if shaded else ""),
         x="Quarter of close date",
         y=f"Revenue won ({currency})",
     )
@@ -358,7 +411,7 @@ def trend_figure(trend: list[dict], *, currency: str, period=None) -> dict:
         "automargin": True,
     }
     layout["margin"]["r"] = 64
-    return _figure(data, layout)
+    return _figure(data, layout, empty="No closed deals with a close date yet")
 
 
 def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") -> dict:
@@ -367,9 +420,7 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
     rows = chart_rows(rows)
     sizes = [max(8.0, min(40.0, 8 + (number(r.get("accounts")) or 0) ** 0.5 * 3)) for r in rows]
     names = _labels(rows, labels)
-    # only the largest shares carry a label (small ones crowd together); hover names them all
-    by_share = sorted(range(len(rows)), key=lambda i: -(number(rows[i]["pipeline_share"]) or 0))
-    labelled = set(by_share[:BLIND_SPOT_LABELS])
+    labelled = _spaced_labels(rows)
     data = [
         go.Scatter(
             name="Values",
@@ -378,9 +429,7 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
             text=[name if i in labelled else "" for i, name in enumerate(names)],
             hovertext=names,
             mode="markers+text",
-            textposition=[
-                "top center" if i % 2 == 0 else "bottom center" for i in range(len(rows))
-            ],
+            textposition="top center",
             cliponaxis=False,
             marker={"size": sizes, "color": BLUE, "opacity": 0.7},
             customdata=_values(rows, [r.get("accounts") for r in rows]),
@@ -404,6 +453,25 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
     layout["yaxis"]["range"] = [-y_pad, max(talks) * 1.12 + y_pad]
     layout["margin"]["b"] = 64
     return _figure(data, layout)
+
+
+def _spaced_labels(rows: list[dict]) -> set[int]:
+    """The points of the blind-spot chart that carry a visible label: the largest pipeline
+    shares first, at most BLIND_SPOT_LABELS, skipping a point too close to one already
+    labelled (its label would overlap); hover names every point."""
+    xs = [percent(r["pipeline_share"]) or 0 for r in rows]
+    ys = [r["conversations_90d"] or 0 for r in rows]
+    width, height = (max(xs, default=0) or 1), (max(ys, default=0) or 1)
+    chosen: list[int] = []
+    for i in sorted(range(len(rows)), key=lambda i: -xs[i]):
+        near = any(
+            abs(xs[i] - xs[j]) / width < 0.12 and abs(ys[i] - ys[j]) / height < 0.12 for j in chosen
+        )
+        if not near:
+            chosen.append(i)
+        if len(chosen) == BLIND_SPOT_LABELS:
+            break
+    return set(chosen)
 
 
 def loss_reasons_total(rows: list[dict]) -> list[tuple[str, int]]:
@@ -435,9 +503,12 @@ def loss_reasons_figure(rows: list[dict], *, period=None) -> dict:
         showlegend=False,
     )
     layout["xaxis"]["tickangle"] = 0
+    layout["xaxis"]["tickformat"] = ",d"  # counts of deals: whole numbers
+    if max((n for _, n in reasons), default=0) <= 6:
+        layout["xaxis"]["dtick"] = 1
     layout["yaxis"]["automargin"] = True
     layout["margin"].update({"l": 150, "b": 56})
-    return _figure(data, layout)
+    return _figure(data, layout, empty=no_deals(period, "lost"))
 
 
 def reason_mismatch_figure(
@@ -461,7 +532,9 @@ def reason_mismatch_figure(
         y="Lost deals with a mismatch (%)",
     )
     layout["yaxis"]["range"] = [0, 100]
-    return _figure(data, layout)
+    return _figure(
+        data, layout, empty="No lost deals with a buyer-stated reason" + _scope_suffix(period)
+    )
 
 
 def dashboard_figures(

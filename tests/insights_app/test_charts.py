@@ -215,3 +215,23 @@ def test_every_per_value_trace_carries_the_raw_value_first_for_the_drill_down():
     assert "customdata[1]" in win_rate["hovertemplate"]
     for key in ("trend", "loss-reasons"):
         assert all("customdata" not in trace for trace in figures[key]["data"])
+
+
+def test_an_empty_chart_says_why_and_a_drawn_one_says_nothing():
+    nothing_won = [dict(row, median_cycle_days=None) for row in ROWS]
+    figure = charts.cycle_figure(nothing_won, labels=LABELS, period=QUARTER)
+    (note,) = figure["layout"]["annotations"]
+    assert note["text"] == "No deals won in 2025-Q2"
+    assert charts.loss_reasons_figure([], period=None)["layout"]["annotations"][0]["text"] == (
+        "No lost deals yet"
+    )
+    assert "annotations" not in charts.cycle_figure(ROWS, labels=LABELS)["layout"]
+
+
+def test_a_negative_roi_shares_its_zero_line_with_the_cost_of_sale():
+    rows = [dict(ROWS[0], roi=-0.5, cost_of_sale="100.00"), dict(ROWS[1], roi=2.0)]
+    layout = charts.roi_cost_figure(rows, labels=LABELS, currency="USD")["layout"]
+    low, high = layout["yaxis2"]["range"]
+    cost_low, cost_high = layout["yaxis"]["range"]
+    assert low < 0 < high
+    assert cost_low / cost_high == pytest.approx(low / high)
