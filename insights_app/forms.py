@@ -272,7 +272,7 @@ class AssumptionForm(forms.Form):
     statement = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
-        help_text="One belief the roadmap rests on, phrased so a customer can confirm or refute it.",
+        help_text="One belief the roadmap rests on, put so a customer can confirm or refute it.",
     )
     area = forms.CharField(
         max_length=120,

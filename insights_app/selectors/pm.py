@@ -147,7 +147,9 @@ def my_open_action_items(*, workspace: Workspace, user) -> QuerySet[ActionItem]:
 
 def action_item_get(*, workspace: Workspace, pk: int) -> ActionItem:
     return get_object_or_404(
-        ActionItem.objects.for_workspace(workspace).select_related("conversation__account", "owner"),
+        ActionItem.objects.for_workspace(workspace).select_related(
+            "conversation__account", "owner"
+        ),
         pk=pk,
     )
 
@@ -242,4 +244,3 @@ def segment_rows_published(
         rows[dimension] = (payload or {}).get("results", [])
         computed_at = at
     return {d: rows[d] for d in dimensions if d in rows}, computed_at
-

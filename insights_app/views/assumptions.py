@@ -87,9 +87,7 @@ class AssumptionEditView(_AssumptionFormView):
         return super().get_context_data(**kwargs)
 
     def save(self, data):
-        return assumption_update(
-            workspace=self.workspace, assumption=self.get_assumption(), **data
-        )
+        return assumption_update(workspace=self.workspace, assumption=self.get_assumption(), **data)
 
 
 class AssumptionDetailView(WorkspaceViewMixin, TemplateView):

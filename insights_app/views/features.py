@@ -65,9 +65,7 @@ class FeatureDetailView(WorkspaceViewMixin, TemplateView):
         return super().get_context_data(
             feature=feature,
             status_label=FEATURE_STATUS_LABELS.get(feature.status, feature.status),
-            importance=feature_mention_importance_counts(
-                workspace=self.workspace, feature=feature
-            ),
+            importance=feature_mention_importance_counts(workspace=self.workspace, feature=feature),
             mentions=page.object_list,
             page_obj=page,
             overall=demand_line(overall),

@@ -72,7 +72,9 @@ def test_readers_cannot_create_or_edit(client, member, role, assumption):
     assert Assumption.objects.count() == 1
 
 
-@pytest.mark.parametrize(("role", "writes"), [("pm", True), ("admin", True), ("sales", False), ("exec", False)])
+@pytest.mark.parametrize(
+    ("role", "writes"), [("pm", True), ("admin", True), ("sales", False), ("exec", False)]
+)
 def test_buttons_show_only_for_writers(client, member, role, writes, assumption):
     login(client, member, role)
     insights_recompute(workspace_id=assumption.workspace_id, force=True)

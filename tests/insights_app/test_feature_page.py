@@ -55,7 +55,13 @@ def demand(workspace, sso):
         feature=sso, account=clinic, deal=lost_deal, importance="deal_blocker", quote="We left."
     )
     insights_recompute(workspace_id=workspace.pk, force=True)
-    return {"fintech": fintech, "clinic": clinic, "open": open_deal, "lost": lost_deal, "call": call}
+    return {
+        "fintech": fintech,
+        "clinic": clinic,
+        "open": open_deal,
+        "lost": lost_deal,
+        "call": call,
+    }
 
 
 def queries(client, url: str) -> int:
@@ -101,9 +107,7 @@ def test_the_page_lists_mentions_with_quotes_accounts_deals_and_conversations(
         assert text in page, text
 
 
-def test_the_page_shows_demand_from_the_snapshot_overall_and_per_value(
-    client, member, sso, demand
-):
+def test_the_page_shows_demand_from_the_snapshot_overall_and_per_value(client, member, sso, demand):
     client.force_login(member("pm"))
     response = client.get(f"/features/{sso.pk}/?dimension=industry")
     overall = response.context["overall"]
@@ -121,9 +125,7 @@ def test_the_page_shows_demand_from_the_snapshot_overall_and_per_value(
 def test_without_a_snapshot_the_page_says_so_and_still_lists_mentions(
     client, member, workspace, sso
 ):
-    FeatureMentionFactory.create(
-        feature=sso, account__workspace=workspace, quote="Please add SSO."
-    )
+    FeatureMentionFactory.create(feature=sso, account__workspace=workspace, quote="Please add SSO.")
     client.force_login(member("pm"))
     response = client.get(f"/features/{sso.pk}/?dimension=nonsense")  # falls back to industry
     page = response.content.decode()

@@ -73,10 +73,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_my_recent_conversations_are_mine_only(pm_client, pm, workspace, other_workspace):
     someone = UserFactory.create()
-    ConversationFactory.create(account__workspace=workspace, logged_by=pm, title="Mine old",
-                               occurred_on=dt.date(2026, 1, 5))
-    ConversationFactory.create(account__workspace=workspace, logged_by=pm, title="Mine new",
-                               occurred_on=dt.date(2026, 3, 5))
+    ConversationFactory.create(
+        account__workspace=workspace,
+        logged_by=pm,
+        title="Mine old",
+        occurred_on=dt.date(2026, 1, 5),
+    )
+    ConversationFactory.create(
+        account__workspace=workspace,
+        logged_by=pm,
+        title="Mine new",
+        occurred_on=dt.date(2026, 3, 5),
+    )
     ConversationFactory.create(account__workspace=workspace, logged_by=someone, title="Not mine")
     ConversationFactory.create(
         account__workspace=other_workspace, logged_by=pm, title="Mine elsewhere"
@@ -93,10 +101,12 @@ def test_my_open_action_items_are_owned_or_unassigned_on_my_calls(
     someone = UserFactory.create()
     mine = ConversationFactory.create(account__workspace=workspace, logged_by=pm)
     theirs = ConversationFactory.create(account__workspace=workspace, logged_by=someone)
-    ActionItemFactory.create(conversation=theirs, owner=pm, text="Owned by me",
-                             due_on=dt.date(2026, 4, 1))
-    ActionItemFactory.create(conversation=mine, owner=None, text="Unassigned on my call",
-                             due_on=dt.date(2026, 3, 1))
+    ActionItemFactory.create(
+        conversation=theirs, owner=pm, text="Owned by me", due_on=dt.date(2026, 4, 1)
+    )
+    ActionItemFactory.create(
+        conversation=mine, owner=None, text="Unassigned on my call", due_on=dt.date(2026, 3, 1)
+    )
     ActionItemFactory.create(conversation=mine, owner=someone, text="Someone else's")
     ActionItemFactory.create(conversation=theirs, owner=None, text="Unassigned on their call")
     ActionItemFactory.create(conversation=mine, owner=pm, text="Already done", done=True)
@@ -134,11 +144,15 @@ def test_ticking_done_with_htmx_answers_the_row_and_can_be_undone(pm_client, pm,
     response = pm_client.post(url, {"done": "1"}, **HTMX)
     assert response.status_code == 200
     fragment = response.content.decode()
-    assert fragment.lstrip().startswith(f'<li class="action-item is-done" id="action-item-{item.pk}"')
+    assert fragment.lstrip().startswith(
+        f'<li class="action-item is-done" id="action-item-{item.pk}"'
+    )
     assert "<html" not in fragment
     assert 'name="done" value="0"' in fragment and "Mark not done: Send the guide" in fragment
     # the open count beside the heading follows, out of band
-    assert 'id="action-item-count" data-testid="action-item-count" hx-swap-oob="true">0<' in fragment
+    assert (
+        'id="action-item-count" data-testid="action-item-count" hx-swap-oob="true">0<' in fragment
+    )
     item.refresh_from_db()
     assert item.done
     pm_client.post(url, {"done": "0"}, **HTMX)
@@ -229,8 +243,12 @@ def test_find_blind_spots_skips_small_unknown_and_well_heard_values():
             {"value": "unknown", "pipeline": "160", "pipeline_share": 0.16, "conversations_90d": 8},
         ],
         "size_band": [
-            {"value": "strategic", "pipeline": "700", "pipeline_share": 0.7,
-             "conversations_90d": 0},
+            {
+                "value": "strategic",
+                "pipeline": "700",
+                "pipeline_share": 0.7,
+                "conversations_90d": 0,
+            },
             {"value": "smb", "pipeline": "300", "pipeline_share": 0.3, "conversations_90d": 0},
         ],
     }
