@@ -9,9 +9,7 @@ from .views.conversations import NotesPreviewView
 
 urlpatterns = [
     path("conversations/new/", views.ConversationLogView.as_view(), name="conversation-new"),
-    path(
-        "conversations/preview/", NotesPreviewView.as_view(), name="conversation-notes-preview"
-    ),
+    path("conversations/preview/", NotesPreviewView.as_view(), name="conversation-notes-preview"),
     path(
         "conversations/lookup/accounts/",
         views.AccountLookupView.as_view(),
@@ -43,9 +41,7 @@ urlpatterns = [
         name="action-item-toggle",
     ),
     path("assumptions/", views.AssumptionBoardView.as_view(), name="assumption-board"),
-    path(
-        "assumptions/new/", assumptions.AssumptionCreateView.as_view(), name="assumption-new"
-    ),
+    path("assumptions/new/", assumptions.AssumptionCreateView.as_view(), name="assumption-new"),
     path(
         "assumptions/<int:pk>/",
         assumptions.AssumptionDetailView.as_view(),
