@@ -164,6 +164,39 @@ def untested_assumption_list(*, workspace: Workspace) -> QuerySet[Assumption]:
     )
 
 
+ASK_NEXT_SHOWN = 5
+
+
+def assumption_gaps(payload: dict, *, labels: dict, shown: int = ASK_NEXT_SHOWN) -> list[dict]:
+    """Pure: from a published ``assumptions`` snapshot part, the assumptions that have evidence
+    but none yet in some values of the dimension ("ask next"), most gaps first.
+
+    An assumption with no evidence at all is listed as untested already; unknown values are
+    left out (nobody can go and ask "unknown").
+    """
+    results = payload.get("results", [])
+    values = sorted({str(r["value"]) for r in results} - {UNKNOWN})
+    heard: dict[int, set[str]] = {}
+    for row in results:
+        heard.setdefault(row["assumption"], set()).add(str(row["value"]))
+    gaps = []
+    for line in payload.get("overall", []):
+        if line.get("status") == Assumption.Status.UNTESTED:
+            continue
+        missing = [v for v in values if v not in heard.get(line["assumption"], set())]
+        if missing:
+            gaps.append(
+                {
+                    "assumption": line["assumption"],
+                    "statement": line["statement"],
+                    "status": line["status"],
+                    "values": [labels.get(v, v) for v in missing],
+                }
+            )
+    gaps.sort(key=lambda g: (-len(g["values"]), g["statement"]))
+    return gaps[:shown]
+
+
 @dataclass(frozen=True)
 class BlindSpot:
     """A segment value holding much of the pipeline but little of the recent listening."""

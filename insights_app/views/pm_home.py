@@ -9,13 +9,16 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
+from deals_app.selectors import DIMENSIONS
 from deals_app.services import action_item_update
+from insights_app.selectors import ACCOUNT_DIMENSIONS, snapshot_published_get
 from insights_app.selectors.pm import (
     BLIND_SPOT_LISTENING_RATIO,
     BLIND_SPOT_MIN_SHARE,
     OPEN_ACTION_ITEMS,
     UNTESTED_ASSUMPTIONS,
     action_item_get,
+    assumption_gaps,
     find_blind_spots,
     my_open_action_items,
     my_recent_conversations,
@@ -24,6 +27,8 @@ from insights_app.selectors.pm import (
 )
 
 from .conversations import WRITE_ROLES
+
+ASK_NEXT_DIMENSION = "industry"  # "ask next" on the landing page: values of this dimension
 
 
 class PMHomeView(WorkspaceViewMixin, TemplateView):
@@ -37,12 +42,19 @@ class PMHomeView(WorkspaceViewMixin, TemplateView):
         items = my_open_action_items(workspace=self.workspace, user=user)
         untested = untested_assumption_list(workspace=self.workspace)
         segment_rows, computed_at = segment_rows_published(workspace=self.workspace)
+        support = snapshot_published_get(
+            workspace=self.workspace, kind="assumptions", dimension=ASK_NEXT_DIMENSION
+        )
         return super().get_context_data(
             conversations=my_recent_conversations(workspace=self.workspace, user=user),
             action_items=list(items[:OPEN_ACTION_ITEMS]),
             action_item_count=items.count(),
             untested=list(untested[:UNTESTED_ASSUMPTIONS]),
             untested_count=untested.count(),
+            ask_next=assumption_gaps(
+                support.payload or {}, labels=DIMENSIONS.get(ASK_NEXT_DIMENSION, {})
+            ),
+            ask_next_dimension=ACCOUNT_DIMENSIONS[ASK_NEXT_DIMENSION],
             blind_spots=find_blind_spots(segment_rows),
             blind_spot_min_share=BLIND_SPOT_MIN_SHARE,
             blind_spot_ratio=BLIND_SPOT_LISTENING_RATIO,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts_app.models import SIZE_BANDS
 from deals_app.models import ActionItem
-from insights_app.selectors.pm import find_blind_spots
+from insights_app.selectors.pm import assumption_gaps, find_blind_spots
 from insights_app.services import insights_recompute
 from tests.factories import (
     AccountFactory,
@@ -209,6 +209,43 @@ def test_untested_assumptions_are_those_without_evidence(pm_client, workspace, o
     assert response.context["untested_count"] == 1
     page = response.content.decode()
     assert "We asked about this." not in page and "Their untested belief." not in page
+
+
+def test_ask_next_names_the_industries_an_assumption_was_not_tested_in(pm_client, workspace):
+    fintech = AccountFactory.create(workspace=workspace, industry="Fintech")
+    health = AccountFactory.create(workspace=workspace, industry="Healthcare")
+    AccountFactory.create(workspace=workspace, industry="")  # unknown: never to ask
+    agents = AssumptionFactory.create(workspace=workspace, statement="VM teams reject agents.")
+    sso = AssumptionFactory.create(workspace=workspace, statement="Everyone needs SSO.")
+    EvidenceFactory.create(assumption=agents, conversation__account=fintech)
+    EvidenceFactory.create(assumption=sso, conversation__account=fintech)
+    EvidenceFactory.create(assumption=sso, conversation__account=health)
+    insights_recompute(workspace_id=workspace.pk, force=True)
+    response = pm_client.get("/pm/")
+    gaps = response.context["ask_next"]
+    assert [(g["statement"], g["values"]) for g in gaps] == [
+        ("VM teams reject agents.", ["Healthcare"])
+    ]
+    assert "ask in Healthcare" in response.content.decode()
+
+
+def test_assumption_gaps_leave_out_untested_and_unknown():
+    payload = {
+        "overall": [
+            {"assumption": 1, "statement": "A", "status": "mixed"},
+            {"assumption": 2, "statement": "B", "status": "untested"},
+            {"assumption": 3, "statement": "C", "status": "validated"},
+        ],
+        "results": [
+            {"assumption": 1, "value": "on_prem"},
+            {"assumption": 3, "value": "on_prem"},
+            {"assumption": 3, "value": "hybrid"},
+            {"assumption": 3, "value": "unknown"},
+        ],
+    }
+    gaps = assumption_gaps(payload, labels={"hybrid": "Hybrid"})
+    assert [(g["statement"], g["values"]) for g in gaps] == [("A", ["Hybrid"])]
+    assert assumption_gaps({}, labels={}) == []
 
 
 def test_blind_spots_come_from_the_snapshot(pm_client, workspace):
