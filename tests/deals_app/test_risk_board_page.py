@@ -166,3 +166,17 @@ def test_queries_do_not_grow_from_5_to_50_deals(sales, workspace):
     few = count()
     add(45)
     assert count() == few
+
+
+def test_a_long_group_shows_its_ten_biggest_and_links_to_the_rest(sales, workspace):
+    for amount in range(1, 14):
+        DealFactory.create(
+            account__workspace=workspace, owner=sales.user, amount=Decimal(amount * 1000)
+        )
+    response = sales.get(URL)
+    (group,) = response.context["board"].groups
+    assert len(group.deals) == 13
+    page = response.content.decode()
+    assert page.count('<tr data-deal="') == 10
+    assert "3 smaller deals in this group not shown." in page
+    assert "/deals/?risk=no_economic_buyer&amp;owner=me&amp;sort=-amount" in page
