@@ -28,9 +28,12 @@ from accounts_app.models import Membership
 from accounts_app.selectors import membership_resolve
 from common.models import WorkspaceOwnedModel
 
+from .counting import counted_rows
 from .plumbing import OrderingFilter, Pagination, SearchFilter
 
 SAFE_METHODS = permissions.SAFE_METHODS
+# Query parameters that do not change which rows a list holds.
+COUNT_NEUTRAL_PARAMS = frozenset({"page", "page_size", "ordering", "format"})
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 
 
@@ -226,6 +229,15 @@ class WorkspaceModelViewSet(WorkspaceViewMixin, viewsets.ModelViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
     services: Services | None = None
+    # The table whose rows per workspace accounts_app.api.counting counts, when the selector's
+    # list is all of them: an unfiltered list then needs no COUNT(*).
+    counted_table: str | None = None
+
+    def known_count(self) -> int | None:
+        """The list's exact count without COUNT(*), when nothing filters it; else None."""
+        if self.counted_table is None or set(self.request.query_params) - COUNT_NEUTRAL_PARAMS:
+            return None
+        return counted_rows(table=self.counted_table, workspace_id=self.workspace.pk)
 
     def _call(self, func, **kwargs):
         try:

@@ -1,14 +1,39 @@
 """DRF plumbing the settings name (pagination, search, ordering); imports nothing of the views."""
 
+from functools import cached_property, partial
+
+from django.core.paginator import Paginator
 from rest_framework import exceptions, filters, pagination
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (exact, from elsewhere) instead of running COUNT(*)."""
+
+    def __init__(self, *args, known_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 class Pagination(pagination.PageNumberPagination):
-    """``?page=`` and ``?page_size=`` (default 50, at most 200)."""
+    """``?page=`` and ``?page_size=`` (default 50, at most 200).
+
+    A view with ``known_count()`` (an exact count it can get cheaply, or None) spares the
+    list its COUNT(*) (see accounts_app/api/counting.py)."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        known = getattr(view, "known_count", None)
+        count = known() if known is not None else None
+        if count is not None:
+            self.django_paginator_class = partial(CountedPaginator, known_count=count)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class SearchFilter(filters.SearchFilter):

@@ -3,6 +3,7 @@ and per deal its persona map, MEDDPICC scorecard and risk warnings."""
 
 from functools import partial
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -64,9 +65,28 @@ from deals_app.services import (
     tag_delete,
     tag_update,
 )
+from personas_app.models import Contact
 
 SALES = (Membership.Role.SALES,)
 PM = (Membership.Role.PM,)
+# What a list row shows (the serializers' fields), so a page loads no other columns. Only for
+# lists: an object that is written goes to the services whole.
+TIMESTAMP_COLUMNS = ("created_at", "updated_at")
+DEAL_LIST_COLUMNS = (
+    *("id", "account_id", "name", "stage", "amount", "created_on", "close_date", "owner_id"),
+    *("loss_reason", "loss_notes", "competitor", "cost_of_sale", "external_id"),
+    *TIMESTAMP_COLUMNS,
+    "account__name",
+    "owner__username",
+)
+CONVERSATION_LIST_COLUMNS = (
+    *("id", "account_id", "deal_id", "occurred_on", "kind", "title", "notes"),
+    *("duration_minutes", "sentiment", "stated_reason", "logged_by_id"),
+    *TIMESTAMP_COLUMNS,
+    "account__name",
+    "deal__name",
+    "logged_by__username",
+)
 
 
 @crud_schema(
@@ -86,8 +106,15 @@ class DealViewSet(WorkspaceModelViewSet):
     filterset_class = DealFilter
     search_fields = ["name", "competitor", "loss_notes", "account__name"]
     ordering_fields = ["name", "amount", "close_date", "created_on", "stage", "updated_at"]
+    counted_table = "deals_app_deal"
     write_roles = SALES
     services = Services("deal", deal_create, deal_update, deal_delete)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "action", None) == "list":  # a page of 50: load only what it shows
+            queryset = queryset.only(*DEAL_LIST_COLUMNS)
+        return queryset
 
     @extend_schema(
         summary="Persona map of a deal",
@@ -235,6 +262,7 @@ class ConversationViewSet(WorkspaceModelViewSet):
     filterset_class = ConversationFilter
     search_fields = ["title", "notes"]
     ordering_fields = ["occurred_on", "title", "duration_minutes", "created_at"]
+    counted_table = "deals_app_conversation"
     write_roles = PM
     services = Services(
         "conversation", conversation_create, conversation_update, conversation_delete
@@ -242,6 +270,22 @@ class ConversationViewSet(WorkspaceModelViewSet):
 
     def create_extras(self) -> dict:
         return {"logged_by": self.request.user}
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "action", None) == "list":  # a page of 50: load only what it shows
+            queryset = (
+                queryset.only(*CONVERSATION_LIST_COLUMNS)
+                .prefetch_related(None)
+                .prefetch_related(
+                    Prefetch("tags", queryset=Tag.objects.only("id", "name", "kind")),
+                    Prefetch(
+                        "participants",
+                        queryset=Contact.objects.only("id", "first_name", "last_name"),
+                    ),
+                )
+            )
+        return queryset
 
 
 @crud_schema("action item", "action items", writers="admin and pm")

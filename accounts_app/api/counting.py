@@ -1,0 +1,45 @@
+"""Exact, cheap counts of a workspace's rows for unfiltered list pages (PostgreSQL).
+
+A list page answers ``count``. Unfiltered, that is all of a workspace's deals or conversations,
+and COUNT(*) over a million rows scans a million index entries per page. On PostgreSQL,
+statement triggers (migration ``deals_app.0005_list_counts``) append a row per INSERT/DELETE
+statement to ``deals_app_listcount`` with the number of rows it added or removed per workspace;
+the count is their sum, read in the same snapshot as the page, so it is exact. A viewset names
+the table it counts (``counted_table``); filtered lists count with COUNT(*) as before.
+
+Elsewhere (SQLite) :func:`counted_rows` answers None and the list counts the usual way.
+"""
+
+from django.db import connection
+
+# Past this many rows a workspace's counts are folded into one (each INSERT/DELETE adds one).
+FOLD_AT = 1000
+COUNTED_TABLES = frozenset({"deals_app_deal", "deals_app_conversation"})
+
+
+def counted_rows(*, table: str, workspace_id: int) -> int | None:
+    """The number of ``table`` rows of the workspace, or None where there are no counts."""
+    if connection.vendor != "postgresql" or table not in COUNTED_TABLES:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(delta), 0), COUNT(*) FROM deals_app_listcount "
+            "WHERE tbl = %s AND workspace_id = %s",
+            [table, workspace_id],
+        )
+        total, rows = cursor.fetchone()
+        if rows > FOLD_AT:
+            _fold(cursor, table=table, workspace_id=workspace_id)
+    return int(total)
+
+
+def _fold(cursor, *, table: str, workspace_id: int) -> None:
+    """Replace a workspace's count rows by their sum. Safe alongside writers: rows of open
+    transactions are not seen, so not deleted, and are added to the sum once committed."""
+    cursor.execute(
+        "WITH gone AS (DELETE FROM deals_app_listcount WHERE tbl = %s AND workspace_id = %s "
+        "RETURNING delta) "
+        "INSERT INTO deals_app_listcount (tbl, workspace_id, delta) "
+        "SELECT %s, %s, SUM(delta) FROM gone HAVING COUNT(*) > 0",
+        [table, workspace_id, table, workspace_id],
+    )
