@@ -29,6 +29,9 @@ from insights_app.selectors.pm import (
 from .conversations import WRITE_ROLES
 
 ASK_NEXT_DIMENSION = "industry"  # "ask next" on the landing page: values of this dimension
+# The dimensions the account list (/accounts/) filters on; a blind spot in another one links to
+# the dashboard split by its dimension instead.
+ACCOUNT_LIST_FILTERS = ("industry", "size_band", "deployment_model", "infrastructure", "lifecycle")
 
 
 class PMHomeView(WorkspaceViewMixin, TemplateView):
@@ -56,6 +59,7 @@ class PMHomeView(WorkspaceViewMixin, TemplateView):
             ),
             ask_next_dimension=ACCOUNT_DIMENSIONS[ASK_NEXT_DIMENSION],
             blind_spots=find_blind_spots(segment_rows),
+            account_filters=ACCOUNT_LIST_FILTERS,  # the others link to the dashboard
             blind_spot_min_share=BLIND_SPOT_MIN_SHARE,
             blind_spot_ratio=BLIND_SPOT_LISTENING_RATIO,
             segments_computed_at=computed_at,

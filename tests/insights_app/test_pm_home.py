@@ -268,6 +268,7 @@ def test_blind_spots_come_from_the_snapshot(pm_client, workspace):
     assert ("industry", "Retail") not in spots
     page = response.content.decode()
     assert 'href="/accounts/?industry=Energy"' in page
+    assert 'href="/dashboard/?dimension=region"' in page  # the account list has no region filter
     assert "80% of pipeline" in page
 
 
