@@ -1,0 +1,130 @@
+"""CSRF on every form (PRODUCT.md §10): a POST without the token is refused with 403.
+
+The routes come from the URL resolver: every page whose view accepts POST, signed in as an
+admin of the workspace (so no role check answers first), with the workspace's own ids. A
+route without ids here fails the test, so a new form is covered the day it is added. The
+API's session sign-in is held to the same rule; token calls carry no cookie to forge.
+"""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts_app.models import Membership
+from common.models import WorkspaceOwnedModel
+from deals_app.imports import jobs
+from tests.api_support import build_world
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"  # UserFactory's password
+
+
+def _post_routes():
+    """(name, route, converters) of every page route whose view takes POST."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern
+
+    for route, pattern in walk(get_resolver().url_patterns, ""):
+        if route.startswith(("api/", "admin/")):
+            continue
+        view_class = pattern.callback.view_class
+        if "post" in view_class.http_method_names and hasattr(view_class, "post"):
+            yield pattern.name, route, set(pattern.pattern.converters)
+
+
+def _kwargs(world, job) -> dict[str, list[dict]]:
+    """The workspace's own ids for each POST route that names objects."""
+    w = world
+    return {
+        "deal-edit": [{"pk": w.deal.pk, "action": "stance"}, {"pk": w.deal.pk, "action": "close"}],
+        "import-run": [{"pk": job.pk}],
+        "import-map": [{"pk": job.pk, "index": 0}],
+        "conversation-edit": [{"pk": w.conversation.pk}],
+        "conversation-delete": [{"pk": w.conversation.pk}],
+        "action-item-toggle": [{"pk": w.conversation.pk, "item_pk": w.action_item.pk}],
+        "assumption-edit": [{"pk": w.assumption.pk}],
+        "pm-action-item-done": [{"pk": w.action_item.pk}],
+    }
+
+
+def _rows(workspace) -> dict[str, list[dict]]:
+    return {
+        model._meta.label: sorted(model.objects.for_workspace(workspace).values(), key=repr)
+        for model in apps.get_models()
+        if issubclass(model, WorkspaceOwnedModel)
+    }
+
+
+@pytest.fixture
+def signed_in(tmp_path):
+    workspace = WorkspaceFactory.create(slug="acme")
+    world = build_world(workspace)
+    path = tmp_path / "companies.csv"
+    path.write_text("Record ID,Company name,Industry\n1,Umbrella,Retail\n")
+    job, problems = jobs.import_job_create(
+        workspace=workspace, uploads=[(path.name, path)], store=False
+    )
+    assert problems == []
+    user = UserFactory.create(username="admin")
+    MembershipFactory.create(user=user, workspace=workspace, role=Membership.Role.ADMIN)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client, workspace, world, job
+
+
+def test_every_form_refuses_a_post_without_the_csrf_token(signed_in):
+    client, workspace, world, job = signed_in
+    routes = list(_post_routes())
+    assert len(routes) >= 15, "the resolver walk found the forms"
+    by_name = _kwargs(world, job)
+    named = {name for name, _route, converters in routes if converters}
+    assert not named - set(by_name), f"POST routes without ids here: {sorted(named - set(by_name))}"
+    assert not set(by_name) - named, "ids for routes that no longer take POST"
+
+    before = _rows(workspace)
+    refused = []
+    for name, _route, converters in routes:
+        for kwargs in by_name.get(name, [{}]) if converters else [{}]:
+            url = reverse(name, kwargs=kwargs or None)
+            response = client.post(url, {"name": "Forged", "title": "Forged", "done": "1"})
+            assert response.status_code == 403, (url, response.status_code)
+            assert b"CSRF" in response.content, url
+            refused.append(url)
+    assert _rows(workspace) == before, "a forged POST changed data"
+    print(f"CSRF: {len(refused)} POSTs over {len(routes)} form routes refused")
+
+
+def test_the_same_post_with_the_token_gets_through(signed_in):
+    """The 403 above is the missing token, not the route: with it, the switch works."""
+    client, workspace, world, job = signed_in
+    page = client.get(reverse("workspace-settings"))
+    token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else None
+    token = token or client.cookies["csrftoken"].value
+    response = client.post(
+        reverse("workspace-switch"), {"workspace": "acme", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+def test_signing_in_needs_the_token_too():
+    user = UserFactory.create(username="ines")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_api_with_a_session_refuses_a_write_without_the_token(signed_in):
+    client, workspace, world, job = signed_in
+    response = client.post("/api/v1/accounts/", {"name": "Forged"}, content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not world.account.__class__.objects.filter(name="Forged").exists()

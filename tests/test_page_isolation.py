@@ -1,0 +1,253 @@
+"""Workspace isolation over every page route that names an object (PRODUCT.md §10).
+
+The routes come from the URL resolver: every page with an integer in its path. An admin of
+workspace A opens each with workspace B's ids and gets 404, for GET and for POST on the routes
+that take writes, and nothing of B changes; A's own ids do reach the page (so the 404 is the
+scope, not a broken route). A route without a case here fails the test, so a new page must
+bring its own. Pages without ids must not show B's rows.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+
+from accounts_app.models import Membership
+from common.models import WorkspaceOwnedModel
+from deals_app.imports import jobs
+from deals_app.models import ImportJob
+from deals_app.views.deal_detail import FORMS as DEAL_FORMS
+from tests.api_support import build_world
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "Zebrafish"  # only in B's names
+
+
+def _page_patterns():
+    """(name, pattern, view class) for every page route (not the API, not the admin)."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern
+
+    for route, pattern in walk(get_resolver().url_patterns, ""):
+        if route.startswith(("api/", "admin/")):
+            continue
+        yield pattern.name, pattern, pattern.callback.view_class
+
+
+def _id_routes() -> dict[str, tuple]:
+    return {
+        name: (pattern, view_class)
+        for name, pattern, view_class in _page_patterns()
+        if any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
+    }
+
+
+def _methods(view_class) -> list[str]:
+    return [
+        m for m in ("get", "post") if m in view_class.http_method_names and hasattr(view_class, m)
+    ]
+
+
+@dataclass
+class Case:
+    """B's kwargs for a route (expected 404), and A's for the same route (expected to work)."""
+
+    theirs: dict
+    mine: dict | None = None
+    data: dict = field(default_factory=dict)
+
+
+def _cases(mine, theirs) -> dict[str, list[Case]]:
+    m, t = mine, theirs
+    return {
+        "deal-detail": [Case({"pk": t.deal.pk}, {"pk": m.deal.pk})],
+        # Every form of the deal page, on B's deal; and A's deal naming B's role or contact.
+        "deal-edit": [
+            Case({"pk": t.deal.pk, "action": action}, data=_deal_form_data(action, t))
+            for action in DEAL_FORMS
+        ],
+        "account-detail": [Case({"pk": t.account.pk}, {"pk": m.account.pk})],
+        "import-detail": [Case({"pk": t.job.pk}, {"pk": m.job.pk})],
+        "import-status": [Case({"pk": t.job.pk}, {"pk": m.job.pk})],
+        "import-run": [Case({"pk": t.job.pk})],
+        "import-map": [
+            Case(
+                {"pk": t.job.pk, "index": 0},
+                {"pk": m.job.pk, "index": 0},
+                data={"kind": "company"},
+            )
+        ],
+        "conversation-detail": [
+            Case({"pk": t.conversation.pk}, {"pk": m.conversation.pk}),
+        ],
+        "conversation-edit": [
+            Case(
+                {"pk": t.conversation.pk},
+                {"pk": m.conversation.pk},
+                data={"title": "Taken over", "notes": "x"},
+            )
+        ],
+        "conversation-delete": [Case({"pk": t.conversation.pk}, {"pk": m.conversation.pk})],
+        "action-item-toggle": [
+            Case({"pk": t.conversation.pk, "item_pk": t.action_item.pk}, data={"done": "1"}),
+            # A's conversation with B's item, and B's conversation with A's item.
+            Case({"pk": m.conversation.pk, "item_pk": t.action_item.pk}, data={"done": "1"}),
+            Case({"pk": t.conversation.pk, "item_pk": m.action_item.pk}, data={"done": "1"}),
+        ],
+        "assumption-detail": [Case({"pk": t.assumption.pk}, {"pk": m.assumption.pk})],
+        "assumption-edit": [
+            Case(
+                {"pk": t.assumption.pk},
+                {"pk": m.assumption.pk},
+                data={"statement": "Taken over"},
+            )
+        ],
+        "feature-detail": [Case({"pk": t.feature_request.pk}, {"pk": m.feature_request.pk})],
+        "pm-action-item-done": [Case({"pk": t.action_item.pk}, data={"done": "1"})],
+    }
+
+
+def _deal_form_data(action: str, w) -> dict:
+    """Plausible fields for each deal-page form, naming world ``w``'s rows."""
+    return {
+        "contact": w.contact.pk,
+        "role": w.deal_role.pk,
+        "advocate": w.contact.pk,
+        "audience": w.manager.pk,
+        "reports_to": w.manager.pk,
+        "stance": "supporter",
+        "has_left": "on",
+        "outcome": "closed_won",
+        "stage": "closed_won",
+    }
+
+
+def _import_job(workspace, tmp_path):
+    folder = tmp_path / workspace.slug
+    folder.mkdir()
+    path = folder / "companies.csv"
+    path.write_text("Record ID,Company name,Industry\n1,Zebrafish Imports,Retail\n")
+    job, problems = jobs.import_job_create(
+        workspace=workspace, uploads=[(path.name, path)], store=False
+    )
+    assert problems == []
+    assert job.state == ImportJob.State.DRAFT
+    return job
+
+
+def _rows_of(workspace) -> dict[str, list[dict]]:
+    """Every row of every workspace-owned model in ``workspace``: a before/after picture."""
+    return {
+        model._meta.label: sorted(
+            model.objects.for_workspace(workspace).values(), key=lambda row: row["id"]
+        )
+        for model in apps.get_models()
+        if issubclass(model, WorkspaceOwnedModel)
+    }
+
+
+@pytest.fixture
+def setting(tmp_path):
+    a = WorkspaceFactory.create(slug="a-corp", name="A Corp")
+    b = WorkspaceFactory.create(slug="b-corp", name=f"{MARKER} Corp")
+    mine, theirs = build_world(a), build_world(b)
+    for model_obj, attr in (
+        (theirs.account, "name"),
+        (theirs.deal, "name"),
+        (theirs.conversation, "title"),
+        (theirs.assumption, "statement"),
+        (theirs.feature_request, "title"),
+        (theirs.contact, "last_name"),
+        (theirs.action_item, "text"),
+    ):
+        type(model_obj).objects.filter(pk=model_obj.pk).update(**{attr: f"{MARKER} {attr}"})
+    mine.job, theirs.job = _import_job(a, tmp_path), _import_job(b, tmp_path)
+    user = UserFactory.create()
+    MembershipFactory.create(user=user, workspace=a, role=Membership.Role.ADMIN)
+    client = Client()
+    client.force_login(user)
+    return client, a, b, mine, theirs
+
+
+def test_every_page_with_an_id_answers_404_for_another_workspaces_ids(setting):
+    client, a, b, mine, theirs = setting
+    routes = _id_routes()
+    cases = _cases(mine, theirs)
+    assert not set(routes) - set(cases), (
+        f"page routes without an isolation case (add one here): {sorted(set(routes) - set(cases))}"
+    )
+    assert not set(cases) - set(routes), "cases for routes that no longer exist"
+
+    before = _rows_of(b)
+    operations = []
+    for name, (_pattern, view_class) in sorted(routes.items()):
+        methods = _methods(view_class)
+        assert methods, name
+        for case in cases[name]:
+            url = reverse(name, kwargs=case.theirs)
+            for method in methods:
+                response = client.get(url) if method == "get" else client.post(url, case.data)
+                assert response.status_code == 404, (method, url, response.status_code)
+                assert MARKER not in response.content.decode(), (method, url)
+                operations.append((method.upper(), name))
+            if case.mine is not None and "get" in methods:
+                own = client.get(reverse(name, kwargs=case.mine))
+                assert own.status_code == 200, (name, own.status_code)
+    assert _rows_of(b) == before, "a request from A changed B's rows"
+    assert len(operations) >= len(routes)
+    print(f"page isolation: {len(operations)} operations over {len(routes)} id routes")
+
+
+def test_every_page_without_an_id_shows_none_of_another_workspaces_rows(setting):
+    client, a, b, mine, theirs = setting
+    id_routes = _id_routes()
+    checked = 0
+    for name, _pattern, view_class in _page_patterns():
+        if name in id_routes or "get" not in _methods(view_class):
+            continue
+        url = reverse(name)
+        for params in ({}, {"q": MARKER[:5], "account": theirs.account.pk}):
+            response = client.get(url, params)
+            assert response.status_code < 500, (url, response.status_code)
+            body = response.content.decode(errors="replace")
+            assert MARKER not in body, (url, params)
+            # B's ids in a query string match nothing rather than B's people.
+            assert theirs.contact.last_name not in body
+        checked += 1
+    assert checked >= 12, checked
+
+
+def test_the_dashboard_csv_export_holds_only_the_workspaces_figures(setting):
+    from insights_app.services import insights_recompute
+
+    client, a, b, mine, theirs = setting
+    insights_recompute(workspace_id=a.pk, force=True)
+    insights_recompute(workspace_id=b.pk, force=True)
+    from accounts_app.models import Account
+
+    Account.objects.filter(pk=theirs.account.pk).update(industry=MARKER)
+    insights_recompute(workspace_id=b.pk, force=True)
+    for dimension in ("industry", "infrastructure"):
+        response = client.get(reverse("dashboard-export"), {"dimension": dimension})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        body = b"".join(response.streaming_content if response.streaming else [response.content])
+        assert MARKER.encode() not in body
+    # B's own export does show it, so the check above could fail.
+    their_user = UserFactory.create()
+    MembershipFactory.create(user=their_user, workspace=b, role=Membership.Role.ADMIN)
+    their_client = Client()
+    their_client.force_login(their_user)
+    response = their_client.get(reverse("dashboard-export"), {"dimension": "industry"})
+    body = b"".join(response.streaming_content if response.streaming else [response.content])
+    assert MARKER.encode() in body
