@@ -450,7 +450,11 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
     # room for the labels above the highest and right of the rightmost point
     x_pad, y_pad = max(shares) * 0.08 + 1, max(talks) * 0.15 + 2
     layout["xaxis"]["range"] = [-x_pad, max(shares) + x_pad]
-    layout["yaxis"]["range"] = [-y_pad, max(talks) * 1.12 + y_pad]
+    # below zero only the room a marker needs: no "−2 conversations" tick
+    layout["yaxis"]["range"] = [-(max(talks) * 0.06 + 0.4), max(talks) * 1.12 + y_pad]
+    layout["yaxis"]["tickformat"] = ",d"
+    if max(talks) < 6:
+        layout["yaxis"]["dtick"] = 1
     layout["margin"]["b"] = 64
     return _figure(data, layout)
 

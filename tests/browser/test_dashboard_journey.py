@@ -1,11 +1,13 @@
 """An executive lands on the segment dashboard, reads the charts drawn from the published
-snapshot, switches the dimension, drills into a value's accounts and downloads the CSV; no
-console errors and no request leaves the app."""
+snapshot, switches the dimension and the period, drills into a value's deals from the table and
+by clicking a bar, and downloads the CSV; no console errors and no request leaves the app."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from insights_app.services import insights_recompute
@@ -21,6 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"  # UserFactory's password
 CHARTS = 9
+DRAWN = 20_000  # plotly.js is 4.6 MB of script: on a busy machine drawing takes seconds
+
+
+CLOSED_ON = timezone.localdate() - dt.timedelta(days=2)  # in this quarter (or the last)
+QUARTER = f"{CLOSED_ON.year}Q{(CLOSED_ON.month - 1) // 3 + 1}"
 
 
 @pytest.fixture
@@ -34,17 +41,34 @@ def book():
         ("Energy", "bare_metal", ("closed_lost", "discovery")),
     ):
         account = AccountFactory.create(
-            workspace=workspace, industry=industry, infrastructure=infrastructure
+            workspace=workspace,
+            name=f"{industry} Corp",
+            industry=industry,
+            infrastructure=infrastructure,
         )
         for stage in stages:
             DealFactory.create(
                 account=account,
                 stage=stage,
                 amount=Decimal("100000"),
+                created_on=CLOSED_ON - dt.timedelta(days=90),
+                close_date=CLOSED_ON
+                if stage.startswith("closed")
+                else CLOSED_ON + dt.timedelta(30),
                 loss_reason="price" if stage == "closed_lost" else "",
             )
     insights_recompute(workspace_id=workspace.pk, force=True)
     return workspace
+
+
+def click_bar(page, chart: str, index: int) -> None:
+    """Click the index-th bar of a chart's first trace as a person would (plotly listens on its
+    drag layer, over the bars)."""
+    bar = page.locator(f"#chart-{chart} .trace.bars").first.locator(".point").nth(index)
+    box = bar.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
 
 
 def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, book):
@@ -54,13 +78,13 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/"))
 
-    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
     expect(page.get_by_test_id("segment-table")).to_contain_text("Fintech")
     expect(page.get_by_test_id("kpis")).to_contain_text("300,000")  # revenue won
 
     page.get_by_label("Split by").select_option("infrastructure")  # submits itself
     expect(page).to_have_url(re.compile(r"dimension=infrastructure"))
-    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
     expect(page.get_by_test_id("segment-table")).to_contain_text("Bare metal")
 
     with page.expect_download() as download:
@@ -68,7 +92,25 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
     assert download.value.suggested_filename == "deallens-acme-infrastructure.csv"
 
     page.get_by_role("link", name="Containers").click()
-    expect(page).to_have_url(re.compile(r"/accounts/\?infrastructure=containers"))
+    expect(page).to_have_url(re.compile(r"/deals/\?stage=all&infrastructure=containers$"))
+    expect(page.locator("main")).to_contain_text("Retail Corp")
+    expect(page.locator("main")).not_to_contain_text("Fintech Corp")
+
+    page.go_back()
+    page.get_by_label("Split by").select_option("industry")
+    expect(page).to_have_url(re.compile(r"dimension=industry&period=all"))
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)  # scripts ran
+    page.get_by_label("Period").select_option(QUARTER)  # submits itself too
+    expect(page).to_have_url(re.compile(rf"dimension=industry&period={QUARTER}"))
+    expect(page.get_by_test_id("period-scope")).to_contain_text("close date is between")
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
+
+    click_bar(page, "revenue", 0)  # Fintech's revenue won: the largest values come first
+    expect(page).to_have_url(
+        re.compile(r"/deals/\?stage=all&industry=Fintech&close_from=[-\d]+&close_to=[-\d]+$")
+    )
+    expect(page.locator("main")).to_contain_text("Fintech Corp")
+    expect(page.locator("main")).not_to_contain_text("Retail Corp")
 
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
@@ -83,7 +125,9 @@ def test_a_product_manager_recomputes_and_the_page_reloads(page, page_log, live_
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/"))
     before = page.locator("time").get_attribute("datetime")
-    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)  # the page's scripts ran
+    expect(page.locator(".js-plotly-plot")).to_have_count(
+        CHARTS, timeout=DRAWN
+    )  # the page's scripts ran
 
     page.get_by_role("button", name="Recompute now").click()
     try:
@@ -91,7 +135,7 @@ def test_a_product_manager_recomputes_and_the_page_reloads(page, page_log, live_
     except AssertionError:
         status = page.locator(".js-recompute-status").text_content()
         raise AssertionError(f"no new snapshot; the page says {status!r}") from None
-    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
 
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
