@@ -386,3 +386,15 @@ def test_queries_do_not_grow_from_5_to_50_deals(sales, workspace, query):
     _many(workspace, 45, account)
     many = count_queries(sales, url)
     assert many == few
+
+
+def test_the_selector_refuses_another_workspaces_segment_and_an_unknown_dimension(
+    workspace, other_workspace
+):
+    from deals_app.selectors import account_dimension_q, deal_pipeline
+
+    theirs = SegmentFactory.create(workspace=other_workspace)
+    with pytest.raises(ValueError, match="another workspace"):
+        deal_pipeline(workspace=workspace, segment=theirs)
+    with pytest.raises(ValueError, match="Unknown dimension"):
+        account_dimension_q("name", "Initech")
