@@ -66,6 +66,24 @@ class DealPeople:
         return [p for p in self.people.values() if role in p.roles]
 
 
+# The DealRole and Contact columns people_from_roles reads (loading only these keeps a batch light).
+PEOPLE_FIELDS = (
+    "id",
+    "deal_id",
+    "role",
+    "stance",
+    "is_primary",
+    "last_engaged_on",
+    "contact__id",
+    "contact__first_name",
+    "contact__last_name",
+    "contact__title",
+    "contact__account_id",
+    "contact__has_left",
+    "contact__reports_to_id",
+)
+
+
 def people_from_roles(deal: Deal, roles: Iterable[DealRole]) -> DealPeople:
     """The deal's people built from its DealRole rows (contacts loaded); no query."""
     people: dict[int, Person] = {}
@@ -95,8 +113,10 @@ def people_from_roles(deal: Deal, roles: Iterable[DealRole]) -> DealPeople:
 
 def deal_people(*, deal: Deal) -> DealPeople:
     """Everyone with a role on the deal, with their roles, stances and engagement: one query."""
-    roles = DealRole.objects.filter(workspace_id=deal.workspace_id, deal_id=deal.pk).select_related(
-        "contact"
+    roles = (
+        DealRole.objects.filter(workspace_id=deal.workspace_id, deal_id=deal.pk)
+        .select_related("contact")
+        .only(*PEOPLE_FIELDS)
     )
     return people_from_roles(deal, roles)
 

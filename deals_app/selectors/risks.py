@@ -22,6 +22,7 @@ from ..models import OPEN_STAGES, Deal, DealRole
 from .intelligence import (
     ENGAGEMENT_WINDOW_DAYS,
     GRAPH_CONTACT_COLUMNS,
+    PEOPLE_FIELDS,
     POWER_ROLES,
     ROLE_LABELS,
     DealPeople,
@@ -185,9 +186,13 @@ def deal_risks_for(*, deals: Sequence[Deal], today: dt.date | None = None) -> di
         return result
     workspaces = {deal.workspace_id for deal in open_deals}
     roles_by_deal: dict[int, list[DealRole]] = defaultdict(list)
-    roles = DealRole.objects.filter(
-        workspace_id__in=workspaces, deal_id__in=[deal.pk for deal in open_deals]
-    ).select_related("contact")
+    roles = (
+        DealRole.objects.filter(
+            workspace_id__in=workspaces, deal_id__in=[deal.pk for deal in open_deals]
+        )
+        .select_related("contact")
+        .only(*PEOPLE_FIELDS)
+    )
     for role in roles:
         roles_by_deal[role.deal_id].append(role)
     people = {deal.pk: people_from_roles(deal, roles_by_deal[deal.pk]) for deal in open_deals}
