@@ -380,7 +380,9 @@ def test_dashboard_empty_state(exec_client, workspace):
     assert "No accounts yet" in page
 
 
-@pytest.mark.parametrize("url", ["/pm/", "/conversations/", "/deals/", "/dashboard/"])
+@pytest.mark.parametrize(
+    "url", ["/pm/", "/conversations/", "/deals/", "/deals/at-risk/", "/dashboard/"]
+)
 @pytest.mark.parametrize("role", ["pm", "sales", "exec", "admin"])
 def test_every_member_can_read_every_landing_page(client, member, role, url):
     client.force_login(member(role))
