@@ -198,9 +198,7 @@ def test_closed_deals_have_no_risks_and_cost_no_query(workspace, django_assert_n
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_a_batch_costs_three_queries_whatever_its_size(
-    workspace, django_assert_num_queries, count
-):
+def test_a_batch_costs_three_queries_whatever_its_size(workspace, django_assert_num_queries, count):
     account = AccountFactory.create(workspace=workspace)
     deals = []
     for i in range(count):
