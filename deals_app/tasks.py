@@ -1,9 +1,25 @@
-"""Background work of deals_app: thin tasks that take ids and call one service."""
+"""Background work of deals_app: thin tasks that take ids and call one service.
+
+A transient database error that escapes the service (its connection dropped) is retried with
+exponential backoff (1 s, 2 s, 4 s, … at most 6 times): the import is all or nothing and a job
+whose run did not finish is run again, so a retry never imports twice.
+"""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=900, time_limit=960)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=900,
+    time_limit=960,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=1,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=6,
+)
 def import_execute(job_id: int) -> str:
     """Run a queued CRM import; returns its final state. Idempotent (see import_job_execute)."""
     from .imports.jobs import import_job_execute

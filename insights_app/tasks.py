@@ -1,10 +1,13 @@
 """Background work for insights: thin tasks that take ids and strings and call one service.
 
 The recompute tasks go to the ``insights`` queue (CELERY_TASK_ROUTES); they are idempotent,
-so acks_late + reject_on_worker_lost may run one again after a worker dies.
+so acks_late + reject_on_worker_lost may run one again after a worker dies, and a transient
+database error (a dropped connection, a failover, a restart) is retried with exponential
+backoff instead of failing the task: 1 s, 2 s, 4 s, … up to a minute, at most 6 times.
 """
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from .services import (
     insight_task_run,
@@ -13,8 +16,17 @@ from .services import (
     workspace_mark_dirty,
 )
 
+# Retried on a transient database error; every task here is safe to run twice.
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "retry_jitter": False,
+    "max_retries": 6,
+}
 
-@shared_task
+
+@shared_task(**RETRY)
 def insights_mark_dirty(workspace_id: int) -> int:
     """Mark the workspace's insights stale; returns its new data_version."""
     return workspace_mark_dirty(workspace_id=workspace_id).data_version
@@ -22,19 +34,19 @@ def insights_mark_dirty(workspace_id: int) -> int:
 
 # ignore_result: progress lives on the InsightTask row, and without a result backend to reach,
 # sending the task touches only the broker (a request fails fast when Redis is down).
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **RETRY)
 def insights_recompute(task_id: str, workspace_id: int, force: bool = False) -> dict:
     """A requested recompute (POST insights/recompute/); progress on InsightTask ``task_id``."""
     return insight_task_run(task_id=task_id, workspace_id=workspace_id, force=force)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **RETRY)
 def insights_recompute_dirty_workspaces() -> int:
     """Every ~30 s (beat): recompute the workspaces whose data changed; returns how many."""
     return len(insights_recompute_dirty())
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **RETRY)
 def insights_recompute_all_workspaces() -> int:
     """Nightly (beat): a full, forced recompute of every workspace; returns how many."""
     return len(insights_recompute_all())
