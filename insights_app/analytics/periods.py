@@ -143,18 +143,10 @@ def normalize_period_key(text: str) -> str:
     return f"{match[1]}Q{match[2]}" if match else text
 
 
-def _merged(families: Iterable[list[dict]]) -> dict[str, dict]:
-    merged: dict[str, dict] = {}
-    for rows in families:
-        for row in rows:
-            merged.setdefault(row["value"], {}).update(row)
-    return merged
-
-
 def period_segment_metrics(
     *,
     totals: Iterable[dict],
-    closed: Iterable[list[dict]],
+    closed: Iterable[dict],
     cycles: Iterable[dict],
     loss_reasons: Iterable[dict],
     hourly_cost: Decimal,
@@ -164,12 +156,12 @@ def period_segment_metrics(
     stay in the all-time rows; ``with_period`` lays them together).
 
     ``totals`` are the all-time per-value sums (as for ``segment_metrics``); ``closed`` the
-    period's per-value sums of ``CLOSED_MEASURES``, as one list per family; ``cycles`` and
+    period's per-value sums of ``CLOSED_MEASURES`` (one row per value); ``cycles`` and
     ``loss_reasons`` the period's rows as for ``segment_metrics``. Every value of ``totals``
     (and ``values``) gets a row, with zeros and nulls when nothing closed in the period.
     """
     base = {row["value"]: row for row in totals}
-    in_period = _merged(closed)
+    in_period = {row["value"]: row for row in closed}
     rows = []
     for value in set(base) | set(in_period) | set(values):
         row = {**base.get(value, {"value": value}), **dict.fromkeys(CLOSED_MEASURES, 0)}

@@ -216,22 +216,26 @@ def _read_facts(workspace: Workspace, *, today: date) -> Facts:
         "reasons": index.keyed(columns["reasons"]),
         "pains": index.keyed(columns["pains"]),
         "trend": index.keyed(columns["trend"], money=("revenue_won", "cost_recorded")),
-        "covered_q": index.keyed(
-            {
-                "account_id": covered["account_id"],
-                "q": covered["q"],
-                "covered_won": covered["won"],
-                "covered_lost": covered["lost"],
-            }
+        "closed_q": index.stacked(
+            [
+                columns["trend"],
+                {
+                    "account_id": covered["account_id"],
+                    "q": covered["q"],
+                    "covered_won": covered["won"],
+                    "covered_lost": covered["lost"],
+                },
+                {
+                    "account_id": costed["account_id"],
+                    "q": costed["q"],
+                    "costed_minutes": costed["minutes"],
+                },
+                columns["stated"],
+            ],
+            keys=("q",),
+            measures=analytics.CLOSED_MEASURES,
+            money=("revenue_won", "cost_recorded"),
         ),
-        "costed_q": index.keyed(
-            {
-                "account_id": costed["account_id"],
-                "q": costed["q"],
-                "costed_minutes": costed["minutes"],
-            }
-        ),
-        "stated_q": index.keyed(columns["stated"]),
         "feature_accounts": index.keyed(columns["feature_accounts"]),
         "feature_deals": index.keyed(columns["feature_deals"], money=("demand", "lost", "largest")),
         "evidence": index.keyed(columns["evidence"]),
@@ -300,12 +304,7 @@ def _segment_payload(
     )
     quarters = analytics.period_quarters(periods)
     by_period = functools.partial(analytics.rollup_by_period, grouping=grouping, periods=quarters)
-    closed = [
-        by_period(fam["trend"], sums=("won", "lost", "revenue_won", "cost_recorded")),
-        by_period(fam["covered_q"], sums=("covered_won", "covered_lost")),
-        by_period(fam["costed_q"], sums=("costed_minutes",)),
-        by_period(fam["stated_q"], sums=("stated", "mismatched")),
-    ]
+    closed = by_period(fam["closed_q"], sums=analytics.CLOSED_MEASURES)
     cycles = by_period(fam["cycles"], keys=("days",), sums=("deals",))
     reasons = by_period(fam["reasons"], keys=("reason",), sums=("deals",))
     return {
@@ -314,7 +313,7 @@ def _segment_payload(
         "by_period": {
             key: analytics.period_segment_metrics(
                 totals=totals,
-                closed=[family[key] for family in closed],
+                closed=closed[key],
                 cycles=cycles[key],
                 loss_reasons=reasons[key],
                 hourly_cost=hourly_cost,
