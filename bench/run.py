@@ -98,7 +98,11 @@ def _seed_record(cursor, slug: str):
         "CREATE TABLE IF NOT EXISTS bench_seed (workspace text PRIMARY KEY, scale float NOT NULL,"
         " seconds float NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now())"
     )
-    cursor.execute("SELECT scale, seconds, seeded_at FROM bench_seed WHERE workspace = %s", [slug])
+    # The machine's load during the seed (5-minute load average at its end), for reading it.
+    cursor.execute("ALTER TABLE bench_seed ADD COLUMN IF NOT EXISTS load_avg float")
+    cursor.execute(
+        "SELECT scale, seconds, seeded_at, load_avg FROM bench_seed WHERE workspace = %s", [slug]
+    )
     return cursor.fetchone()
 
 
@@ -121,7 +125,12 @@ def ensure_seeded(slug: str, scale: float, force: bool) -> dict:
             f"{record[2]:%Y-%m-%d %H:%M} in {record[1]:.0f} s); not seeding again "
             "(--force-seed reseeds)"
         )
-        return {"seconds": record[1], "skipped": True, "seeded_at": record[2].isoformat()}
+        return {
+            "seconds": record[1],
+            "skipped": True,
+            "seeded_at": record[2].isoformat(),
+            "load_avg": record[3],
+        }
     command = ["manage.py", "seed_demo", "--workspace", slug, "--scale", f"{scale:g}"]
     if accounts:
         why = "--force-seed" if same_scale else f"it holds {accounts:,} accounts, not {expected:,}"
@@ -131,18 +140,20 @@ def ensure_seeded(slug: str, scale: float, force: bool) -> dict:
     started = time.perf_counter()
     subprocess.run([sys.executable, *command], cwd=ROOT, check=True)  # noqa: S603
     seconds = time.perf_counter() - started
+    load_avg = round(os.getloadavg()[1], 1)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO bench_seed (workspace, scale, seconds) VALUES (%s, %s, %s) "
+            "INSERT INTO bench_seed (workspace, scale, seconds, load_avg) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (workspace) DO UPDATE SET scale = EXCLUDED.scale, "
-            "seconds = EXCLUDED.seconds, seeded_at = now()",
-            [slug, scale, seconds],
+            "seconds = EXCLUDED.seconds, seeded_at = now(), load_avg = EXCLUDED.load_avg",
+            [slug, scale, seconds, load_avg],
         )
-    say(f"seed: {seconds:.1f} s")
+    say(f"seed: {seconds:.1f} s (5-minute load average {load_avg})")
     return {
         "seconds": round(seconds, 1),
         "skipped": False,
         "seeded_at": dt.datetime.now(dt.UTC).isoformat(),
+        "load_avg": load_avg,
     }
 
 
@@ -283,6 +294,7 @@ def measure_http(
 
 def _report(result) -> dict:
     summary = result.summary()
+    summary["load_avg"] = round(os.getloadavg()[0], 1)  # 1-minute, as the part ends
     say(
         f"  {result.name:<22} p50 {summary['p50_ms']:>6.1f}  p95 {summary['p95_ms']:>6.1f}  "
         f"p99 {summary['p99_ms']:>6.1f} ms  TTFB p95 {summary['ttfb_p95_ms']:>6.1f} ms  "
@@ -333,7 +345,9 @@ def rows_of(figures: dict) -> list[tuple[str, str, str, bool | None]]:
     rows.append(
         (
             f"seed_demo --scale {figures['scale']:g}",
-            f"{seed['seconds']:.0f} s" + (" (earlier run; skipped now)" if seed["skipped"] else ""),
+            f"{seed['seconds']:.0f} s"
+            + (f", load average {seed['load_avg']}" if seed.get("load_avg") is not None else "")
+            + (" (earlier run; skipped now)" if seed["skipped"] else ""),
             "≤ 300 s",
             seed["seconds"] <= 300 if at_scale else None,
         )
@@ -381,7 +395,8 @@ def rows_of(figures: dict) -> list[tuple[str, str, str, bool | None]]:
                 (
                     f"API {name}: p50 / p95 / p99",
                     f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f} ms, "
-                    f"{s['rps']:.0f} req/s" + (f", {s['errors']} errors" if s["errors"] else ""),
+                    f"{s['rps']:.0f} req/s, load {s.get('load_avg', '?')}"
+                    + (f", {s['errors']} errors" if s["errors"] else ""),
                     f"p95 ≤ {target} ms",
                     (s["p95_ms"] <= target and not s["errors"]) if at_scale else None,
                 )
@@ -390,7 +405,8 @@ def rows_of(figures: dict) -> list[tuple[str, str, str, bool | None]]:
             rows.append(
                 (
                     f"page {name}: TTFB p50 / p95",
-                    f"{s['ttfb_p50_ms']:.0f} / {s['ttfb_p95_ms']:.0f} ms, {s['rps']:.0f} req/s"
+                    f"{s['ttfb_p50_ms']:.0f} / {s['ttfb_p95_ms']:.0f} ms, {s['rps']:.0f} req/s, "
+                    f"load {s.get('load_avg', '?')}"
                     + (f", {s['errors']} errors" if s["errors"] else ""),
                     f"p95 ≤ {PAGE_TTFB_P95_MS} ms",
                     (s["ttfb_p95_ms"] <= PAGE_TTFB_P95_MS and not s["errors"])
