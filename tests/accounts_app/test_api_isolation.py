@@ -6,8 +6,11 @@ route has no isolation case, so a new endpoint must bring its own.
 """
 
 import copy
+import csv
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts_app.models import Membership
@@ -272,3 +275,68 @@ def test_a_non_member_naming_a_workspace_gets_404_and_no_data(setting):
         response = stranger.get(f"{PREFIX}deals/")
         assert response.status_code == 404
         assert "not a member" in response.json()["detail"]
+
+
+HUBSPOT = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "hubspot"
+
+
+def test_an_import_writes_into_the_callers_workspace_only(
+    setting, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """B holds rows with the very CRM ids A imports: A's upsert creates A's own rows and
+    leaves B's untouched (matching is by workspace and CRM id, never by CRM id alone)."""
+    from accounts_app.models import Account
+    from deals_app.models import Deal, ImportJob
+    from tests.factories import AccountFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client, a, b, mine, theirs = setting
+    with (HUBSPOT / "companies.csv").open(newline="") as handle:
+        crm_ids = [row["Record ID"] for row in csv.DictReader(handle)]
+    for crm_id in crm_ids:
+        AccountFactory.create(workspace=b, external_id=crm_id, name=f"B's {crm_id}")
+    before = {
+        label: sorted(model.objects.for_workspace(b).values(), key=lambda row: row["id"])
+        for label, model in (("accounts", Account), ("deals", Deal))
+    }
+
+    files = [
+        SimpleUploadedFile(p.name, p.read_bytes(), content_type="text/csv")
+        for p in sorted(HUBSPOT.glob("*.csv"))
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{PREFIX}imports/", {"files": files}, format="multipart")
+    assert response.status_code == 202, response.content
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    assert job.workspace_id == a.pk
+    assert client.get(f"{PREFIX}imports/{job.pk}/").json()["state"] == "succeeded"
+
+    assert set(
+        Account.objects.for_workspace(a)
+        .filter(external_id__in=crm_ids)
+        .values_list("external_id", flat=True)
+    ) == set(crm_ids)
+    for deal in Deal.objects.for_workspace(a).select_related("account"):
+        assert deal.account.workspace_id == a.pk
+    after = {
+        label: sorted(model.objects.for_workspace(b).values(), key=lambda row: row["id"])
+        for label, model in (("accounts", Account), ("deals", Deal))
+    }
+    assert after == before
+
+    # B's members neither list nor read A's import.
+    their_client, _ = member_client(b, Membership.Role.ADMIN)
+    their_client.defaults["HTTP_X_WORKSPACE"] = b.slug
+    assert job.pk not in _ids(their_client, f"{PREFIX}imports/")
+    assert their_client.get(f"{PREFIX}imports/{job.pk}/").status_code == 404
+
+
+def test_a_task_is_found_only_from_its_own_workspace(setting):
+    client, a, b, mine, theirs = setting
+    their_client, _ = member_client(b, Membership.Role.ADMIN)
+    their_client.defaults["HTTP_X_WORKSPACE"] = b.slug
+    task_id = client.post(f"{PREFIX}insights/recompute/", {}, format="json").json()["task_id"]
+    assert client.get(f"{PREFIX}tasks/{task_id}/").status_code == 200
+    response = their_client.get(f"{PREFIX}tasks/{task_id}/")
+    assert response.status_code == 404
+    assert task_id not in response.content.decode()
