@@ -1,0 +1,93 @@
+"""API throttling (PRODUCT.md §10): each token (or session) and each anonymous address gets a
+request budget per minute; past it the API answers 429 with Retry-After, and the budget of one
+caller is not another's. Production defaults come from the environment."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from accounts_app.models import Membership
+from tests.api_support import member_client
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def small_rates(monkeypatch):
+    # DRF binds the rates to the throttle classes when it loads; config/settings_test.py turns
+    # them off for the rest of the suite.
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "5/minute", "anon": None})
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"user": None, "anon": "3/minute"})
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_token_past_its_budget_gets_429_with_retry_after(workspace):
+    client, _ = member_client(workspace, Membership.Role.ADMIN)
+    statuses = [client.get("/api/v1/accounts/").status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    response = client.get("/api/v1/accounts/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "throttled" in response.json()["detail"].lower()
+
+
+def test_one_tokens_budget_is_not_anothers(workspace):
+    first, _ = member_client(workspace, Membership.Role.ADMIN)
+    second, _ = member_client(workspace, Membership.Role.PM)
+    for _ in range(5):
+        first.get("/api/v1/accounts/")
+    assert first.get("/api/v1/accounts/").status_code == 429
+    assert second.get("/api/v1/accounts/").status_code == 200
+
+
+def test_anonymous_calls_are_limited_per_address(workspace):
+    """The anonymous budget guards what anonymous callers may read (the OpenAPI document);
+    elsewhere DRF answers 401 before any throttle, and tokens are 40 random hex digits."""
+    here, there = APIClient(REMOTE_ADDR="203.0.113.7"), APIClient(REMOTE_ADDR="198.51.100.9")
+    statuses = [here.get("/api/schema/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert there.get("/api/schema/").status_code == 200
+    assert here.get("/api/v1/accounts/").status_code == 401
+
+
+def test_production_rates_default_on_and_follow_the_environment():
+    code = (
+        "import json, config.settings as s; "
+        "print(json.dumps(s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']))"
+    )
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 60,
+    }
+
+    def rates(**env):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert rates() == {"anon": "60/minute", "user": "1200/minute"}
+    assert rates(DJANGO_API_THROTTLE_USER="100/minute", DJANGO_API_THROTTLE_ANON="") == {
+        "anon": None,
+        "user": "100/minute",
+    }
