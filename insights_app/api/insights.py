@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts_app.api.base import WorkspaceViewMixin
 from accounts_app.api.schema import ErrorSerializer
 from accounts_app.models import Membership
+from insights_app import analytics
 from insights_app.models import Assumption, FeatureRequest, InsightSnapshot, InsightTask
 from insights_app.selectors import (
     ACCOUNT_DIMENSIONS,
@@ -41,6 +42,22 @@ DIMENSION_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=True,
     description=DIMENSIONS_HELP,
+)
+PERIOD_PARAMETER = OpenApiParameter(
+    "period",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "Optional. `all` (the default: every deal), `last4q` (the current quarter and the three "
+        "before it) or a quarter such as `2026Q3` that the snapshot has figures for (the "
+        "quarters with closed deals, newest first, at most 12). A period restricts the "
+        "closed-deal figures (won, lost, win_rate, revenue_won, avg_won_deal, "
+        "median_cycle_days, cost_of_sale, roi, win_rate_covered, win_rate_uncovered, "
+        "loss_reasons, reason_mismatch_rate) to deals whose close_date falls in it; `deals` "
+        "becomes open deals + deals closed in the period; every other figure is as of now. "
+        "Any other value answers 400 listing the periods available."
+    ),
 )
 READ_NOTE = (
     "Read from the published snapshot, never computed in the request. `computed_at` is when it "
@@ -98,7 +115,18 @@ class InsightResponseSerializer(serializers.Serializer):
     stale = serializers.BooleanField()
 
 
+class PeriodSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="`last4q` or a quarter such as `2026Q3`.")
+    label = serializers.CharField()
+    first_day = serializers.DateField(help_text="The first close date counted.")
+    last_day = serializers.DateField(help_text="The last close date counted.")
+    quarters = serializers.ListField(child=serializers.CharField(), help_text="e.g. 2026-Q3.")
+
+
 class SegmentsResponseSerializer(InsightResponseSerializer):
+    period = PeriodSerializer(
+        required=False, help_text="Only when `period` was asked for (and is not `all`)."
+    )
     results = SegmentMetricsSerializer(many=True)
 
 
@@ -238,11 +266,43 @@ def _read_schema(summary: str, response) -> dict:
 
 
 class SegmentInsightsView(InsightReadView):
+    """Segment metrics of all time, or with the closed-deal figures of a stored period."""
+
     kind = InsightSnapshot.Kind.SEGMENTS
 
-    @extend_schema(**_read_schema("Segment metrics per value", SegmentsResponseSerializer))
+    @extend_schema(
+        **{
+            **_read_schema("Segment metrics per value", SegmentsResponseSerializer),
+            "parameters": [DIMENSION_PARAMETER, PERIOD_PARAMETER],
+        }
+    )
     def get(self, request):
-        return super().get(request)
+        requested = request.query_params.get("period", "")
+        key = analytics.normalize_period_key(requested) or analytics.ALL_TIME
+        if key == analytics.ALL_TIME:
+            return super().get(request)
+        dimension = self._dimension(request.query_params.get("dimension", ""))
+        snapshot = snapshot_published_get(
+            workspace=self.workspace, kind=self.kind, dimension=dimension.key
+        )
+        periods = {p["key"]: p for p in snapshot.payload.get("periods") or []}
+        by_period = snapshot.payload.get("by_period") or {}
+        if key not in periods or key not in by_period:
+            known = ", ".join([analytics.ALL_TIME, *periods]) if periods else analytics.ALL_TIME
+            raise exceptions.ValidationError(
+                {"period": [f"Unknown period '{requested.strip()[:40]}'. One of: {known}."]}
+            )
+        return Response(
+            {
+                "dimension": dimension.key,
+                "computed_at": snapshot.computed_at,
+                "stale": snapshot.stale,
+                "period": periods[key],
+                "results": analytics.with_period(
+                    snapshot.payload.get("results", []), by_period[key]
+                ),
+            }
+        )
 
 
 class FeatureInsightsView(InsightReadView):

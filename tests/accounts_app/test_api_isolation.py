@@ -133,6 +133,12 @@ def _check_insights(client, a, b, theirs) -> set[tuple[str, str]]:
         assert response.status_code == 200, (read, response.content)
         assert B_MARKER not in response.content.decode(), read
         covered.add((f"{PREFIX}insights/{read}/", "get"))
+    # the same with a period of close dates (segments/?period=)
+    response = client.get(
+        f"{PREFIX}insights/segments/", {"dimension": "industry", "period": "last4q"}
+    )
+    assert response.status_code == 200, response.content
+    assert B_MARKER not in response.content.decode()
     # B's own read does show it, so the check above can fail.
     response = their_client.get(f"{PREFIX}insights/segments/", {"dimension": "industry"})
     assert B_MARKER in response.content.decode()

@@ -60,6 +60,11 @@ def _counts(client, world) -> dict[str, int]:
             response = client.get(url, params)
         assert response.status_code == 200, (url, response.content)
         counts[path] = len(queries)
+        if path.endswith("/insights/segments/"):  # and with a period of close dates
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {**params, "period": "last4q"})
+            assert response.status_code == 200, (url, response.content)
+            counts[f"{path}?period=last4q"] = len(queries)
     return counts
 
 

@@ -333,3 +333,59 @@ class TestBrokerDown:
         client, _ = member_client(workspace)
 
         assert get(client, "segments").json()["results"]
+
+
+class TestPeriods:
+    """``?period=`` on insights/segments/: the stored period's closed-deal figures, the rest as
+    of now; without it the answer is the all-time one, unchanged."""
+
+    def test_a_quarter_restricts_the_closed_deal_figures_and_says_which(
+        self, workspace, world, reader, django_assert_max_num_queries
+    ):
+        insights_recompute(workspace_id=workspace.pk)
+
+        with django_assert_max_num_queries(6):
+            response = reader.get(
+                "/api/v1/insights/segments/", {"dimension": "industry", "period": "2025q2"}
+            )
+
+        assert response.status_code == 200
+        body = response.json()
+        assert set(body) == {"dimension", "computed_at", "stale", "period", "results"}
+        assert body["period"]["key"] == "2025Q2"
+        assert (body["period"]["first_day"], body["period"]["last_day"]) == (
+            "2025-04-01",
+            "2025-06-30",
+        )
+        fintech = {row["value"]: row for row in body["results"]}["Fintech"]
+        assert set(fintech) == METRICS
+        assert (fintech["won"], fintech["lost"]) == (1, 2)  # D2 won, D3 and D7 lost in Q2
+        assert fintech["pipeline"] == "70000.00"  # as of now, as in all time
+
+    @pytest.mark.parametrize("period", ["", "all", " ALL "])
+    def test_all_time_is_the_unchanged_answer(self, workspace, world, reader, period):
+        insights_recompute(workspace_id=workspace.pk)
+        plain = get(reader, "segments").json()
+        response = reader.get(
+            "/api/v1/insights/segments/", {"dimension": "industry", "period": period}
+        )
+        assert response.json() == plain
+
+    @pytest.mark.parametrize("period", ["1999Q1", "2025Q5", "last", "x" * 300, "2025Q1\x00"])
+    def test_an_unknown_period_is_a_400_that_lists_the_periods(
+        self, workspace, world, reader, period
+    ):
+        insights_recompute(workspace_id=workspace.pk)
+        response = reader.get(
+            "/api/v1/insights/segments/", {"dimension": "industry", "period": period}
+        )
+        assert response.status_code == 400
+        (message,) = response.json()["period"]
+        assert "One of: all, last4q, 2025Q2, 2025Q1." in message and len(message) < 200
+
+    def test_before_the_first_recompute_a_period_is_unknown_not_an_error(self, workspace, reader):
+        response = reader.get(
+            "/api/v1/insights/segments/", {"dimension": "industry", "period": "last4q"}
+        )
+        assert response.status_code == 400
+        assert response.json() == {"period": ["Unknown period 'last4q'. One of: all."]}
