@@ -108,6 +108,18 @@ class WorkspacePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+    """A many-related field that reads ``prefetched_<field name>`` when a list view loaded the
+    related rows into that attribute (``Prefetch(…, to_attr=…)``): a plain list, so no related
+    manager and queryset are built per row. Otherwise it reads the relation as usual."""
+
+    def get_attribute(self, instance):
+        prefetched = getattr(instance, f"prefetched_{self.field_name}", None)
+        if prefetched is not None:
+            return prefetched
+        return super().get_attribute(instance)
+
+
 class LabelledRelatedField(WorkspacePrimaryKeyRelatedField):
     """Written as an id (or ``{"id": …}``); read as ``{"id", <labels>}``, so a client needs
     no second call to show it. ``labels`` maps an output key to the object's attribute."""
@@ -115,6 +127,12 @@ class LabelledRelatedField(WorkspacePrimaryKeyRelatedField):
     def __init__(self, *, labels: dict[str, str], **kwargs):
         self.labels = labels
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = PrefetchedManyRelatedField
+        return field
 
     def use_pk_only_optimization(self) -> bool:
         return False

@@ -278,10 +278,15 @@ class ConversationViewSet(WorkspaceModelViewSet):
                 queryset.only(*CONVERSATION_LIST_COLUMNS)
                 .prefetch_related(None)
                 .prefetch_related(
-                    Prefetch("tags", queryset=Tag.objects.only("id", "name", "kind")),
+                    Prefetch(
+                        "tags",
+                        queryset=Tag.objects.only("id", "name", "kind"),
+                        to_attr="prefetched_tags",
+                    ),
                     Prefetch(
                         "participants",
                         queryset=Contact.objects.only("id", "first_name", "last_name"),
+                        to_attr="prefetched_participants",
                     ),
                 )
             )
