@@ -72,4 +72,5 @@ bench: $(STAMP)
 
 bench-small: $(STAMP)
 	$(DEV_ENV) $(BIN)/python bench/run.py --scale 1 --workspace bench-small --no-write \
-		--requests 40 --page-requests 12 --import-rows 2000 --import-accounts 100 $(BENCH_ARGS)
+		--requests 40 --page-requests 12 --warmup 2 \
+		--import-rows 2000 --import-accounts 100 $(BENCH_ARGS)
