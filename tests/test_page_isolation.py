@@ -4,7 +4,8 @@ The routes come from the URL resolver: every page with an integer in its path. A
 workspace A opens each with workspace B's ids and gets 404, for GET and for POST on the routes
 that take writes, and nothing of B changes; A's own ids do reach the page (so the 404 is the
 scope, not a broken route). A route without a case here fails the test, so a new page must
-bring its own. Pages without ids must not show B's rows.
+bring its own. Pages without ids must not show B's rows, and the deal page's forms naming
+B's rows from A's deal are refused (400).
 """
 
 from dataclasses import dataclass, field
@@ -251,3 +252,27 @@ def test_the_dashboard_csv_export_holds_only_the_workspaces_figures(setting):
     response = their_client.get(reverse("dashboard-export"), {"dimension": "industry"})
     body = b"".join(response.streaming_content if response.streaming else [response.content])
     assert MARKER.encode() in body
+
+
+def test_a_form_on_my_deal_naming_another_workspaces_rows_is_refused(setting):
+    """Writes that name B's rows from A's own deal page: 400 with the form's error, and
+    nothing of A's or B's changes."""
+    client, a, b, mine, theirs = setting
+    t, m = theirs, mine
+    before_a, before_b = _rows_of(a), _rows_of(b)
+    forms = {
+        "add-person": {"add-contact": t.contact.pk, "add-role": "user", "add-stance": "neutral"},
+        "stance": {"deal_role": t.deal_role.pk, "stance": "supporter"},
+        "remove-role": {"deal_role": t.deal_role.pk},
+        "add-advocacy": {"adv-advocate": t.contact.pk, "adv-audience": m.manager.pk},
+        "remove-advocacy": {"advocacy": t.advocacy.pk},
+        "reports-to": {"rep-contact": m.contact.pk, "rep-reports_to": t.manager.pk},
+        "has-left": {"contact": t.contact.pk, "has_left": "on"},
+    }
+    for action, data in forms.items():
+        url = reverse("deal-edit", kwargs={"pk": m.deal.pk, "action": action})
+        response = client.post(url, data)
+        assert response.status_code == 400, (action, response.status_code)
+        assert MARKER not in response.content.decode(), action
+    assert _rows_of(b) == before_b
+    assert _rows_of(a) == before_a
