@@ -4,6 +4,7 @@ caller is not another's. Production defaults come from the environment."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,14 +62,18 @@ def test_anonymous_calls_are_limited_per_address(workspace):
     assert here.get("/api/v1/accounts/").status_code == 401
 
 
-def test_production_rates_default_on_and_follow_the_environment():
+def test_production_rates_default_on_and_follow_the_environment(tmp_path):
+    # A copy of config/, so a developer's own .env cannot leak in.
+    shutil.copytree(
+        ROOT / "config", tmp_path / "config", ignore=shutil.ignore_patterns("__pycache__")
+    )
     code = (
         "import json, config.settings as s; "
         "print(json.dumps(s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']))"
     )
     base = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "x" * 60,
     }
@@ -76,7 +81,7 @@ def test_production_rates_default_on_and_follow_the_environment():
     def rates(**env):
         result = subprocess.run(
             [sys.executable, "-c", code],
-            cwd=ROOT,
+            cwd=tmp_path,
             env={**base, **env},
             capture_output=True,
             text=True,
