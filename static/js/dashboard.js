@@ -34,6 +34,13 @@
               window.location.assign(url);
             }
           });
+          // a pointer over a bar or point says it can be clicked (not over the empty plot)
+          target.on("plotly_hover", function () {
+            target.classList.add("is-pointing");
+          });
+          target.on("plotly_unhover", function () {
+            target.classList.remove("is-pointing");
+          });
         });
       }
     });
