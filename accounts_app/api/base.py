@@ -251,6 +251,13 @@ class WorkspaceModelViewSet(WorkspaceViewMixin, viewsets.ModelViewSet):
     # list is all of them: an unfiltered list then needs no COUNT(*).
     counted_table: str | None = None
 
+    def filter_queryset(self, queryset):
+        # Filters, search and ordering shape lists; a detail route names its row by id (and
+        # building the filter form is a good part of a detail request's time).
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def known_count(self) -> int | None:
         """The list's exact count without COUNT(*), when nothing filters it; else None."""
         if self.counted_table is None or set(self.request.query_params) - COUNT_NEUTRAL_PARAMS:
