@@ -124,22 +124,31 @@ class AccountIndex:
         measures: Sequence[str],
         account: str = "account_id",
         money: Sequence[str] = (),
+        small: Sequence[str] = (),
     ) -> FactFrame:
         """Families with the same keys laid one under the other, each measure 0 where a family
-        lacks it, and summed per (account, keys): one frame to roll up instead of one per
-        family. Integers stay integers (no NaN from an outer join)."""
-        frames = []
-        for columns in families:
-            n = len(columns[account])
-            frame = {"_position": self.positions(columns[account])}
-            frame.update({key: columns[key] for key in keys})
-            for name in measures:
-                frame[name] = columns[name] if name in columns else np.zeros(n, dtype="int64")
-            frames.append(pd.DataFrame(frame, copy=False))
-        data = pd.concat(frames, ignore_index=True)
-        data = data.groupby(["_position", *keys], sort=False).sum().reset_index()
-        positions = data.pop("_position").to_numpy()
-        return FactFrame(_safe_money(data, money), positions, frozenset(money))
+        lacks it: one frame to roll up instead of one per family (an account may have a row
+        per family; sums do not mind). Integers stay integers (no NaN from an outer join);
+        each column is written once into a preallocated array, so memory holds the result and
+        not a concatenation's copies. Columns named in ``small`` (counts per account, a
+        quarter number) are held as int32; pandas sums them as int64."""
+        families = list(families)
+        sizes = [len(columns[account]) for columns in families]
+        bounds = np.cumsum([0, *sizes])
+        positions = np.empty(bounds[-1], dtype="int64")
+        data: dict[str, np.ndarray] = {}
+        for name in (*keys, *measures):
+            dtypes = {columns[name].dtype for columns in families if name in columns}
+            dtype = object if object in dtypes else ("int32" if name in small else "int64")
+            data[name] = np.zeros(bounds[-1], dtype=dtype)
+        for i, columns in enumerate(families):
+            part = slice(bounds[i], bounds[i + 1])
+            positions[part] = self.positions(columns[account])
+            for name in (*keys, *measures):
+                if name in columns:
+                    data[name][part] = columns[name]
+        frame = pd.DataFrame(data, copy=False)
+        return FactFrame(_safe_money(frame, money), positions, frozenset(money))
 
     def per_account(
         self,

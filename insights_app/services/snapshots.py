@@ -195,7 +195,7 @@ def _read_facts(workspace: Workspace, *, today: date) -> Facts:
     columns = _run_reads(_fact_reads(workspace, today=today))
     for name in QUARTERED:  # closed-deal families: the quarter of close_date, for periods
         family = columns[name]
-        family["q"] = analytics.quarter_numbers(family["year"], family["quarter"])
+        family["q"] = analytics.quarter_numbers(family.pop("year"), family.pop("quarter"))
     accounts = columns["accounts"]
     index = analytics.AccountIndex(accounts["account_id"])
     covered, costed = columns["covered"], columns["costed"]
@@ -209,22 +209,23 @@ def _read_facts(workspace: Workspace, *, today: date) -> Facts:
             ("recent_", columns["recent"]),
         ],
         money=TOTAL_MONEY,
-        skip=("year", "quarter", "q"),
+        skip=("q",),
     )
     keyed = {
         "cycles": index.keyed(columns["cycles"]),
         "reasons": index.keyed(columns["reasons"]),
         "pains": index.keyed(columns["pains"]),
-        "trend": index.keyed(columns["trend"], money=("revenue_won", "cost_recorded")),
         "closed_q": index.stacked(
             [
                 columns["trend"],
-                {
-                    "account_id": covered["account_id"],
-                    "q": covered["q"],
-                    "covered_won": covered["won"],
-                    "covered_lost": covered["lost"],
-                },
+                _closed_rows(
+                    {
+                        "account_id": covered["account_id"],
+                        "q": covered["q"],
+                        "covered_won": covered["won"],
+                        "covered_lost": covered["lost"],
+                    }
+                ),
                 {
                     "account_id": costed["account_id"],
                     "q": costed["q"],
@@ -235,6 +236,7 @@ def _read_facts(workspace: Workspace, *, today: date) -> Facts:
             keys=("q",),
             measures=analytics.CLOSED_MEASURES,
             money=("revenue_won", "cost_recorded"),
+            small=("q", "won", "lost", "covered_won", "covered_lost", "stated", "mismatched"),
         ),
         "feature_accounts": index.keyed(columns["feature_accounts"]),
         "feature_deals": index.keyed(columns["feature_deals"], money=("demand", "lost", "largest")),
@@ -354,13 +356,26 @@ def _assumption_rows(facts: Facts, grouping, *, every_assumption_as=None) -> lis
     )
 
 
+def _closed_rows(columns: dict) -> dict:
+    """Only the rows about closed deals (covered deals are read open and closed alike)."""
+    closed = (columns["covered_won"] + columns["covered_lost"]) > 0
+    return {name: values[closed] for name, values in columns.items()}
+
+
 def _trend_rows(facts: Facts, grouping) -> list[dict]:
-    return analytics.rollup(
-        facts.keyed["trend"],
-        grouping,
-        keys=("year", "quarter"),
-        sums=("won", "lost", "revenue_won"),
+    """Won, lost and revenue won per value and quarter of close date (quarters with closed
+    deals only: the stacked frame also holds rows of deals without a close date)."""
+    rows = analytics.rollup(
+        facts.keyed["closed_q"], grouping, keys=("q",), sums=("won", "lost", "revenue_won")
     )
+    result = []
+    for row in rows:
+        q = row.pop("q")
+        if q >= 0 and (row["won"] or row["lost"]):
+            row["year"], row["quarter"] = divmod(q, 4)
+            row["quarter"] += 1
+            result.append(row)
+    return result
 
 
 def insights_compute(
@@ -391,7 +406,9 @@ def insights_compute(
         overall_trend_rows, quarters=quarters, values=[sel.ALL] if quarters else ()
     )
     periods = analytics.period_list(
-        quarters_with_data=np.unique(facts.keyed["trend"].frame["q"].to_numpy()).tolist(),
+        quarters_with_data=sorted(
+            {analytics.periods.quarter_number(r["year"], r["quarter"]) for r in overall_trend_rows}
+        ),
         today=today,
     )
 
@@ -646,7 +663,9 @@ def insights_recompute_request(
     return task
 
 
-PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# No publish retry: with Redis silent each attempt waits out the socket timeout (2 s), and the
+# request must answer within 3 s; a dead pooled connection is replaced without a retry.
+PUBLISH_RETRY = {"max_retries": 0}
 
 
 def insight_task_create(*, workspace: Workspace, requested_by=None) -> InsightTask:
