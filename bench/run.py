@@ -278,6 +278,18 @@ def measure_http(
     server = Server(env=env, workers=workers, threads=threads)
     say(f"gunicorn: {workers} workers × {threads} threads on :{server.port}; {clients} clients")
     with server:
+        # One untimed round over every API path first, so no worker meets its first request
+        # (imports, URL resolver, serializer set-up) inside a timed part.
+        mixed = [path for paths in api.values() for path in paths[:3]]
+        load(
+            port=server.port,
+            name="warm-up",
+            paths=mixed,
+            headers=api_headers,
+            clients=clients,
+            requests=len(mixed) * clients,
+            warmup=0,
+        )
         for name, paths in api.items():
             result = load(
                 port=server.port,
