@@ -461,13 +461,15 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
 
 def _spaced_labels(rows: list[dict]) -> set[int]:
     """The points of the blind-spot chart that carry a visible label: the largest pipeline
-    shares first, at most BLIND_SPOT_LABELS, skipping a point too close to one already
-    labelled (its label would overlap); hover names every point."""
+    shares first (down to a fifth of the largest), at most BLIND_SPOT_LABELS, skipping a point
+    too close to one already labelled (its label would overlap); hover names every point."""
     xs = [percent(r["pipeline_share"]) or 0 for r in rows]
     ys = [r["conversations_90d"] or 0 for r in rows]
     width, height = (max(xs, default=0) or 1), (max(ys, default=0) or 1)
     chosen: list[int] = []
     for i in sorted(range(len(rows)), key=lambda i: -xs[i]):
+        if chosen and xs[i] < width * 0.2:
+            break  # a small share is no blind spot, and small ones crowd together
         near = any(
             abs(xs[i] - xs[j]) / width < 0.12 and abs(ys[i] - ys[j]) / height < 0.12 for j in chosen
         )

@@ -235,3 +235,17 @@ def test_a_negative_roi_shares_its_zero_line_with_the_cost_of_sale():
     cost_low, cost_high = layout["yaxis"]["range"]
     assert low < 0 < high
     assert cost_low / cost_high == pytest.approx(low / high)
+
+
+def test_blind_spot_labels_skip_small_shares_and_crowded_points():
+    rows = [dict(ROWS[0], value="big", pipeline_share=0.6, conversations_90d=300)]
+    rows += [
+        dict(ROWS[1], value=f"small {i}", pipeline_share=0.03 + i * 0.001, conversations_90d=10)
+        for i in range(8)
+    ]
+    rows += [dict(ROWS[1], value="next", pipeline_share=0.3, conversations_90d=12)]
+    rows += [dict(ROWS[1], value="beside", pipeline_share=0.29, conversations_90d=14)]
+    (trace,) = charts.blind_spots_figure(rows, labels={})["data"]
+    shown = {name for name in trace["text"] if name}
+    assert shown == {"big", "next"}  # "beside" would overlap "next"; small shares crowd
+    assert len(trace["hovertext"]) == len(rows)  # hover still names every point
