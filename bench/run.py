@@ -569,6 +569,8 @@ def main() -> int:
         "requests": args.requests,
         "page_requests": args.page_requests,
         "load_before": load_before,
+        # Taken before any part runs: bench/insights.py writes docs/benchmarks.md on its way.
+        "machine": machine(),
     }
     say("data:", ", ".join(f"{v:,} {k}" for k, v in figures["data"].items()))
     connection.close()
@@ -609,7 +611,6 @@ def main() -> int:
         )
     figures["load_after"] = os.getloadavg()[0]
     figures["total_s"] = round(time.perf_counter() - started, 1)
-    figures["machine"] = machine()
     rows = rows_of(figures)
     print_table(rows)
     if not args.no_write:
