@@ -663,7 +663,7 @@ def insights_recompute_request(
     return task
 
 
-# No publish retry: with Redis silent each attempt waits out the socket timeout (2 s), and the
+# No publish retry: with Redis silent each attempt waits out the socket timeout (1.5 s), and the
 # request must answer within 3 s; a dead pooled connection is replaced without a retry.
 PUBLISH_RETRY = {"max_retries": 0}
 

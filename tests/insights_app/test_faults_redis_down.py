@@ -7,7 +7,8 @@ production schedule: dirty workspaces every 30 s) against it. Then it stops that
 - every page without parameters, the main detail pages, every API list and a detail of each
   answer 200;
 - writes succeed (API PATCH and POST, a page form), and mark the workspace dirty;
-- ``POST /api/v1/insights/recompute/`` answers 503 within 3 seconds (it never hangs).
+- ``POST /api/v1/insights/recompute/`` answers 503 within 3 seconds (it never hangs), also
+  while Redis is silent (paused with SIGSTOP: connections open, no answer).
 
 Redis is started again on the same port: with no manual step, the worker reconnects, beat sends
 the scheduled recompute and the dirty workspace is published up to date within 90 seconds.
@@ -17,6 +18,7 @@ where it fails instead.
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -184,6 +186,17 @@ def test_with_redis_down_pages_and_reads_answer_and_the_backlog_catches_up(
         worker = workers.start("beat", beat=True, DEALLENS_FAULT_VISIBILITY=600)
         wait_until(lambda: "ready." in worker.log.read_text(), "the worker starting", workers)
 
+        # Redis silent (paused: connections open, nothing answers): the request still answers.
+        os.kill(own_redis.process.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            silent = api.post("/api/v1/insights/recompute/", {}, format="json")
+            silent_latency = time.monotonic() - started
+        finally:
+            os.kill(own_redis.process.pid, signal.SIGCONT)
+        assert silent.status_code == 503, silent.content
+        assert silent_latency < RECOMPUTE_LATENCY, f"503 after {silent_latency:.2f} s"
+
         own_redis.stop()
 
         pages = []
@@ -228,10 +241,13 @@ def test_with_redis_down_pages_and_reads_answer_and_the_backlog_catches_up(
 
         wait_until(caught_up, "the dirty workspace recomputed", workers, timeout=CATCH_UP)
         catch_up = time.monotonic() - back
+        # The queue takes requests again, on the first try (no stale connection is reused).
+        assert api.post("/api/v1/insights/recompute/", {}, format="json").status_code == 202
     finally:
         workers.stop_all()
     print(
         f"\nRedis down: {len(pages)} pages and {len(reads)} API reads answered 200; "
-        f"recompute refused with 503 in {latency:.2f} s; caught up {catch_up:.1f} s after "
+        f"recompute refused with 503 in {latency:.2f} s (Redis silent: {silent_latency:.2f} s); "
+        f"caught up {catch_up:.1f} s after "
         "Redis came back"
     )
