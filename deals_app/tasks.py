@@ -9,7 +9,10 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 
+# ignore_result: the outcome lives on the ImportJob row; sending then touches only the broker,
+# never the result backend (which, once Redis was unreachable, refuses until a restart).
 @shared_task(
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=900,
