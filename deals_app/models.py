@@ -120,6 +120,14 @@ class Deal(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "close_date"], name="deal_ws_close_date"),
             models.Index(fields=["workspace", "owner", "stage"], name="deal_ws_owner_stage"),
             models.Index(fields=["workspace", "-created_on", "-id"], name="deal_ws_created"),
+            # The risk board's order: its biggest open deals, an unknown amount last.
+            models.Index(
+                F("workspace"),
+                F("amount").desc(nulls_last=True),
+                F("close_date"),
+                F("id"),
+                name="deal_ws_amount_desc",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -403,6 +411,10 @@ class Conversation(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "account", "-occurred_on"], name="conv_ws_account"),
             models.Index(fields=["workspace", "deal"], name="conv_ws_deal"),
             models.Index(fields=["workspace", "kind", "-occurred_on"], name="conv_ws_kind"),
+            # "Logged by me" on the timeline and the PM landing's recent conversations.
+            models.Index(
+                fields=["workspace", "logged_by", "-occurred_on", "-id"], name="conv_ws_logged_by"
+            ),
         ]
 
     def __str__(self) -> str:

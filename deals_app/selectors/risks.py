@@ -200,23 +200,32 @@ def deal_risks_for(*, deals: Sequence[Deal], today: dt.date | None = None) -> di
     every_account = set().union(*accounts.values())
 
     contacts_by_account: dict[int, list[tuple]] = defaultdict(list)
+    account_of: dict[int, int] = {}
     contacts = Contact.objects.filter(
         workspace_id__in=workspaces, account_id__in=every_account
     ).values_list(*GRAPH_CONTACT_COLUMNS)
     for row in contacts:
         contacts_by_account[row[4]].append(row)
+        account_of[row[0]] = row[4]
     edges: list[tuple[int, int]] = []
     edges_by_account: dict[int, list[int]] = defaultdict(list)
+    # The edges touching those accounts are the edges touching their contacts (just loaded):
+    # filtering on contact ids uses the advocate and audience indexes, where an OR across joins
+    # to the contacts' accounts read every edge of the workspace. An end outside those accounts
+    # (account_of has no entry) is one no deal here looks up.
+    ids = sorted(account_of)
     advocacy = (
         Advocacy.objects.filter(workspace_id__in=workspaces)
-        .filter(
-            Q(advocate__account_id__in=every_account) | Q(audience__account_id__in=every_account)
-        )
-        .values_list("advocate_id", "audience_id", "advocate__account_id", "audience__account_id")
+        .filter(Q(advocate_id__in=ids) | Q(audience_id__in=ids))
+        .values_list("advocate_id", "audience_id")
+        .order_by("id")
     )
-    for advocate, audience, advocate_account, audience_account in advocacy:
-        edges_by_account[advocate_account].append(len(edges))
-        if audience_account != advocate_account:
+    for advocate, audience in advocacy:
+        advocate_account = account_of.get(advocate)
+        audience_account = account_of.get(audience)
+        if advocate_account is not None:
+            edges_by_account[advocate_account].append(len(edges))
+        if audience_account is not None and audience_account != advocate_account:
             edges_by_account[audience_account].append(len(edges))
         edges.append((advocate, audience))
 

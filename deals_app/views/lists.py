@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.views.generic import ListView, TemplateView
 
+from accounts_app.api.counting import counted_rows
 from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
 from accounts_app.selectors import segment_list
@@ -110,6 +111,16 @@ class ConversationListView(PagedListView):
                     **{f"account__{dimension}": filters[dimension]}
                 )
         return conversations
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Unfiltered, the count is the trigger-kept one (PostgreSQL): COUNT(*) over a million
+        conversations took 50-130 ms per page. Filtered, the paginator counts the matches."""
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if not self.filter_form.is_filtered:
+            count = counted_rows(table=Conversation._meta.db_table, workspace_id=self.workspace.pk)
+            if count is not None:
+                paginator.count = count
+        return paginator
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
