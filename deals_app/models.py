@@ -120,14 +120,15 @@ class Deal(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "close_date"], name="deal_ws_close_date"),
             models.Index(fields=["workspace", "owner", "stage"], name="deal_ws_owner_stage"),
             models.Index(fields=["workspace", "-created_on", "-id"], name="deal_ws_created"),
-            # The risk board's order: its biggest open deals, an unknown amount last.
+            # The pipeline's default list: open deals by close date (closed deals, most of a
+            # workspace and all in the past, are not walked past to reach them).
             models.Index(
-                F("workspace"),
-                F("amount").desc(nulls_last=True),
-                F("close_date"),
-                F("id"),
-                name="deal_ws_amount_desc",
+                fields=["workspace", "close_date", "name", "id"],
+                condition=Q(stage__in=OPEN_STAGES),
+                name="deal_ws_open_close",
             ),
+            # The risk board's order (amount DESC NULLS LAST, close_date, id) has an index on
+            # PostgreSQL only, deal_ws_amount_desc (migration 0006): SQLite refuses NULLS LAST.
         ]
 
     def __str__(self) -> str:
