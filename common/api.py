@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ApplicationError
+from .exceptions import ApplicationError, ServiceUnavailable
 
 
 def exception_handler(exc, context):
@@ -16,6 +16,8 @@ def exception_handler(exc, context):
     Services raise Django's ValidationError (from full_clean) and ApplicationError; clients get
     field-level messages in DRF's usual shape ({"field": ["message"]}), never a 500.
     """
+    if isinstance(exc, ServiceUnavailable):
+        return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, ApplicationError):

@@ -1,4 +1,4 @@
-"""Errors that services raise and the API turns into 400 responses with messages."""
+"""Errors that services raise and the API turns into 400 (or 503) responses with messages."""
 
 
 class ApplicationError(Exception):
@@ -8,3 +8,8 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+
+class ServiceUnavailable(ApplicationError):
+    """A service this request needs (the task queue) cannot take the work now; nothing was
+    lost or half-done, and the same request can simply be repeated later (HTTP 503)."""

@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts_app.api.base import WorkspaceViewMixin
+from accounts_app.api.schema import ErrorSerializer
 from deals_app.imports.jobs import (
     import_job_create,
     import_job_discard,
@@ -211,9 +212,14 @@ ERROR_400 = OpenApiResponse(
         description="Upload CSV files as multipart/form-data (`files`, repeated; optional "
         f"`mapping`). Answers 202 with the import; it runs as a task. Writers: {WRITERS}. "
         "All or nothing: if any row is bad, nothing is written and the import lists every "
-        "bad row.",
+        "bad row. 503 when the task queue (Redis) is unavailable: the import is kept as a "
+        "draft and nothing was written.",
         request={"multipart/form-data": ImportCreateSerializer},
-        responses={202: ImportJobSerializer, 400: ERROR_400},
+        responses={
+            202: ImportJobSerializer,
+            400: ERROR_400,
+            503: OpenApiResponse(ErrorSerializer, description="The task queue is unavailable."),
+        },
     ),
 )
 class ImportJobViewSet(

@@ -6,6 +6,7 @@ sent after commit) and ``import_job_execute`` — the task body — runs the imp
 records the outcome. The stored files are deleted once the job is finished.
 """
 
+import functools
 import logging
 import re
 import shutil
@@ -16,7 +17,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, ServiceUnavailable
+from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from deals_app.models import ImportJob
 from deals_app.signals import workspace_data_changed
 
@@ -122,9 +124,11 @@ def import_job_problems(job: ImportJob) -> list[str]:
 
 
 def import_job_start(*, job: ImportJob) -> ImportJob:
-    """Queue a draft job whose files are all ready; the task is sent after commit."""
-    from deals_app.tasks import import_execute
+    """Queue a draft job whose files are all ready; the task is sent after commit.
 
+    With the broker down the job goes back to draft, files and mapping kept, and
+    ServiceUnavailable is raised: starting it again later is all it takes.
+    """
     problems = import_job_problems(job)
     if problems:
         raise ApplicationError(" ".join(problems), extra={"files": problems})
@@ -133,9 +137,30 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
             state=ImportJob.State.QUEUED, progress=0, updated_at=timezone.now()
         )
         if queued:
-            transaction.on_commit(lambda: import_execute.delay(job.pk))
+            transaction.on_commit(functools.partial(_import_job_send, job.pk))
     job.refresh_from_db()
+    if queued and job.state == ImportJob.State.DRAFT:
+        raise ServiceUnavailable(
+            "The task queue is unavailable right now; the files are kept. "
+            "Start the import again in a minute."
+        )
     return job
+
+
+def _import_job_send(job_id: int) -> None:
+    """Send the import task; if the broker refuses, put the job back to draft (not stuck
+    "queued" forever with nobody to run it)."""
+    from deals_app.tasks import import_execute
+
+    try:
+        import_execute.apply_async(args=[job_id], retry_policy=PUBLISH_RETRY)
+    except BROKER_ERRORS:
+        if import_execute.app.conf.task_always_eager:
+            raise  # in-process: not a broker problem
+        logger.warning("Import %s not queued: the task queue is unavailable", job_id)
+        ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.DRAFT, updated_at=timezone.now()
+        )
 
 
 def _finish(

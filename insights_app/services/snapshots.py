@@ -33,10 +33,10 @@ import numpy as np
 from django.db import connections, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts_app.models import Workspace
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, ServiceUnavailable
+from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from insights_app import analytics
 from insights_app import selectors as sel
 from insights_app.models import Assumption, InsightSnapshot, InsightState, InsightTask
@@ -622,12 +622,8 @@ def insights_recompute_all(*, force: bool = True) -> list[RecomputeResult]:
 # -- requested recomputes and their progress -----------------------------------------------------
 
 
-class TaskQueueUnavailable(ApplicationError):
+class TaskQueueUnavailable(ServiceUnavailable):
     """The broker (Redis) cannot take the task now; nothing was queued."""
-
-
-# What sending a task raises when the broker is down or unreachable (kombu wraps most).
-BROKER_ERRORS = (KombuOperationalError, ConnectionError, OSError, TimeoutError)
 
 
 def insights_recompute_request(
@@ -661,11 +657,6 @@ def insights_recompute_request(
         logger.exception("Recomputing the insights of workspace %s failed", workspace.pk)
     task.refresh_from_db()
     return task
-
-
-# No publish retry: with Redis silent each attempt waits out the socket timeout (1.5 s), and the
-# request must answer within 3 s; a dead pooled connection is replaced without a retry.
-PUBLISH_RETRY = {"max_retries": 0}
 
 
 def insight_task_create(*, workspace: Workspace, requested_by=None) -> InsightTask:
