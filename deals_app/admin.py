@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     ActionItem,
@@ -38,7 +39,7 @@ class WorkspaceInlineMixin:
 
 
 @admin.register(Deal)
-class DealAdmin(WorkspaceInlineMixin, admin.ModelAdmin):
+class DealAdmin(WorkspaceInlineMixin, SimpleHistoryAdmin):
     list_display = ["name", "account", "stage", "amount", "close_date", "owner", "workspace"]
     list_filter = ["stage", "loss_reason", "workspace"]
     search_fields = ["name", "account__name", "external_id", "competitor"]
@@ -50,7 +51,7 @@ class DealAdmin(WorkspaceInlineMixin, admin.ModelAdmin):
 
 
 @admin.register(DealRole)
-class DealRoleAdmin(admin.ModelAdmin):
+class DealRoleAdmin(SimpleHistoryAdmin):
     list_display = ["contact", "deal", "role", "stance", "is_primary", "last_engaged_on"]
     list_filter = ["role", "stance", "is_primary", "workspace"]
     search_fields = ["contact__first_name", "contact__last_name", "deal__name"]
@@ -83,7 +84,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(WorkspaceInlineMixin, admin.ModelAdmin):
+class ConversationAdmin(WorkspaceInlineMixin, SimpleHistoryAdmin):
     list_display = ["title", "account", "kind", "occurred_on", "sentiment", "logged_by"]
     list_filter = ["kind", "sentiment", "stated_reason", "workspace"]
     search_fields = ["title", "notes", "account__name"]
