@@ -261,10 +261,15 @@ def _gaps(people: DealPeople, path: list[int] | None) -> list[str]:
     return gaps
 
 
-def deal_persona_map(*, deal: Deal) -> PersonaMap:
-    """The persona map of PRODUCT.md §5 in three queries, whatever the deal's size."""
-    people = deal_people(deal=deal)
-    graph = deal_influence_graph(deal=deal, people=people)
+def deal_persona_map(
+    *, deal: Deal, people: DealPeople | None = None, graph: InfluenceGraph | None = None
+) -> PersonaMap:
+    """The persona map of PRODUCT.md §5 in three queries, whatever the deal's size (none when
+    the caller passes the deal's ``people`` and ``graph``, already loaded for the risks too)."""
+    if people is None:
+        people = deal_people(deal=deal)
+    if graph is None:
+        graph = deal_influence_graph(deal=deal, people=people)
     path = champion_buyer_path(people, graph)
     nodes = list(people.people.values())
     nodes.extend(
@@ -305,8 +310,9 @@ def _holder_status(holders: list[Person]) -> str:
     return ScorecardItem.Status.PARTIAL
 
 
-def deal_scorecard(*, deal: Deal) -> list[ScorecardLine]:
-    """The MEDDPICC scorecard of a deal, in the order of the letters (four queries).
+def deal_scorecard(*, deal: Deal, people: DealPeople | None = None) -> list[ScorecardLine]:
+    """The MEDDPICC scorecard of a deal, in the order of the letters (four queries; three with
+    the deal's ``people`` passed in).
 
     Derived (``auto``) letters: Metrics — confirmed with a business case that states an annual
     value, partial with business cases without one; Economic buyer and Champion — confirmed
@@ -317,7 +323,8 @@ def deal_scorecard(*, deal: Deal) -> list[ScorecardLine]:
     process and paper process are only set by hand. A hand-set (``manual``) letter overrides.
     """
     Status = ScorecardItem.Status
-    people = deal_people(deal=deal)
+    if people is None:
+        people = deal_people(deal=deal)
     cases = BusinessCase.objects.filter(workspace_id=deal.workspace_id, deal_id=deal.pk).aggregate(
         cases=Count("id"), valued=Count("id", filter=Q(estimated_annual_value__isnull=False))
     )

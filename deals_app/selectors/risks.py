@@ -163,12 +163,21 @@ def risks_from(
     return risks
 
 
-def deal_risks(*, deal: Deal, today: dt.date | None = None) -> list[Risk]:
-    """Risk warnings of one open deal (PRODUCT.md §5); a closed deal has none. Three queries."""
+def deal_risks(
+    *,
+    deal: Deal,
+    today: dt.date | None = None,
+    people: DealPeople | None = None,
+    graph: InfluenceGraph | None = None,
+) -> list[Risk]:
+    """Risk warnings of one open deal (PRODUCT.md §5); a closed deal has none. Three queries,
+    none when the caller passes the deal's ``people`` and ``graph`` (already loaded)."""
     if deal.is_closed:
         return []
-    people = deal_people(deal=deal)
-    graph = deal_influence_graph(deal=deal, people=people)
+    if people is None:
+        people = deal_people(deal=deal)
+    if graph is None:
+        graph = deal_influence_graph(deal=deal, people=people)
     return risks_from(deal=deal, people=people, graph=graph, today=today or timezone.localdate())
 
 

@@ -20,7 +20,14 @@ from deals_app import forms_deal as f
 from deals_app.charts import persona_map_figure
 from deals_app.history import deal_history
 from deals_app.models import BusinessCase, Conversation, Deal, DealRole, Tag
-from deals_app.selectors import ROLE_LABELS, deal_persona_map, deal_risks, deal_scorecard
+from deals_app.selectors import (
+    ROLE_LABELS,
+    deal_influence_graph,
+    deal_people,
+    deal_persona_map,
+    deal_risks,
+    deal_scorecard,
+)
 from deals_app.services import (
     deal_role_create,
     deal_role_delete,
@@ -125,7 +132,10 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
         deal = self.deal
         people = self.people(deal)
         choices = [(pk, _label(c, deal)) for pk, c in people.items()]
-        persona_map = deal_persona_map(deal=deal)
+        # The deal's people and influence graph, loaded once for the map, risks and scorecard.
+        on_deal = deal_people(deal=deal)
+        graph = deal_influence_graph(deal=deal, people=on_deal)
+        persona_map = deal_persona_map(deal=deal, people=on_deal, graph=graph)
         details = {
             pk: {"seniority": c.seniority, "persona": c.persona.name if c.persona else ""}
             for pk, c in people.items()
@@ -138,7 +148,7 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
                     "seniority": c.seniority,
                     "persona": c.persona.name if c.persona else "",
                 }
-        risks = deal_risks(deal=deal)
+        risks = deal_risks(deal=deal, people=on_deal, graph=graph)
         messages_by_code = {r.code: r.message for r in risks}
         gaps = [
             {"code": g, "text": messages_by_code.get(g, GAP_TEXT.get(g, g))}
@@ -190,7 +200,7 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
                 {"code": r.code, "message": r.message, "action": RISK_ACTIONS.get(r.code, "")}
                 for r in risks
             ],
-            scorecard=deal_scorecard(deal=deal),
+            scorecard=deal_scorecard(deal=deal, people=on_deal),
             roles=roles,
             role_labels=ROLE_LABELS,
             advocacies=advocacies,
