@@ -9,10 +9,9 @@ arrows (annotations), "A champions our product to B".
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
-import plotly.graph_objects as go
+from common.figures import figure
 
 from .models import DealRole
 from .selectors import ROLE_LABELS, PersonaMap
@@ -103,24 +102,25 @@ def _positions(persona_map: PersonaMap, levels: dict[int, int]) -> dict[int, tup
     return positions
 
 
-def _legend_entry(fig, name, group, kind, colour, symbol, *, ring=None, role=None) -> None:
+def _legend_entry(traces, name, group, kind, colour, symbol, *, ring=None, role=None) -> None:
     """A legend-only trace (no points): a clean swatch, whatever the nodes look like."""
     meta = {"kind": kind, **({"role": role} if role else {})}
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=name,
-            legendgroup=group,
-            meta=meta,
-            marker={
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": name,
+            "legendgroup": group,
+            "meta": meta,
+            "marker": {
                 "size": 12,
                 "color": colour,
                 "symbol": symbol,
                 "line": {"color": ring or colour, "width": 3 if ring else 0},
             },
-        )
+        }
     )
 
 
@@ -158,7 +158,8 @@ def persona_map_figure(persona_map: PersonaMap, details: dict[int, dict] | None 
     levels = node_levels(persona_map, seniority)
     pos = _positions(persona_map, levels)
     on_path = set(persona_map.path or ())
-    fig = go.Figure()
+    traces: list[dict] = []
+    annotations: list[dict] = []
 
     xs: list = []
     ys: list = []
@@ -166,52 +167,56 @@ def persona_map_figure(persona_map: PersonaMap, details: dict[int, dict] | None 
         if edge.kind == "reports_to" and edge.source in pos and edge.target in pos:
             xs += [pos[edge.source][0], pos[edge.target][0], None]
             ys += [pos[edge.source][1], pos[edge.target][1], None]
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line={"color": REPORTS_COLOUR, "width": 1.5},
-            hoverinfo="skip",
-            name="Reports to",
-            legendgroup="edges",
-            meta={"kind": "reports_to"},
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": REPORTS_COLOUR, "width": 1.5},
+            "hoverinfo": "skip",
+            "name": "Reports to",
+            "legendgroup": "edges",
+            "meta": {"kind": "reports_to"},
+        }
     )
     # A legend entry for the advocacy arrows (drawn as annotations, which have no legend).
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="lines",
-            line={"color": ADVOCACY_COLOUR, "width": 2, "dash": "dot"},
-            name="Advocates to →",
-            legendgroup="edges",
-            meta={"kind": "advocacy_legend"},
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "line": {"color": ADVOCACY_COLOUR, "width": 2, "dash": "dot"},
+            "name": "Advocates to →",
+            "legendgroup": "edges",
+            "meta": {"kind": "advocacy_legend"},
+        }
     )
     for edge in persona_map.edges:
         if edge.kind != "advocacy" or edge.source not in pos or edge.target not in pos:
             continue
         (x0, y0), (x1, y1) = pos[edge.source], pos[edge.target]
-        fig.add_annotation(
-            x=x1,
-            y=y1,
-            ax=x0,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=3,
-            arrowsize=1.4,
-            arrowwidth=2,
-            arrowcolor=ADVOCACY_COLOUR,
-            standoff=30 if y1 > y0 else 14,  # arrows from below end under the label
-            startstandoff=14,
-            text="",
-            opacity=0.9,
+        annotations.append(
+            {
+                "x": x1,
+                "y": y1,
+                "ax": x0,
+                "ay": y0,
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 3,
+                "arrowsize": 1.4,
+                "arrowwidth": 2,
+                "arrowcolor": ADVOCACY_COLOUR,
+                "standoff": 30 if y1 > y0 else 14,  # arrows from below end under the label
+                "startstandoff": 14,
+                "text": "",
+                "opacity": 0.9,
+            }
         )
 
     by_role: dict[str, list] = defaultdict(list)
@@ -223,29 +228,30 @@ def persona_map_figure(persona_map: PersonaMap, details: dict[int, dict] | None 
         colour = ROLE_COLOURS[role]
         name = ROLE_LABELS.get(role, "No role (on the path)")
         # The legend shows a clean swatch per role; the nodes themselves vary (left, external).
-        _legend_entry(fig, name, f"role-{role}", "role_legend", colour, "circle", role=role)
-        fig.add_trace(
-            go.Scatter(
-                x=[pos[n.contact][0] for n in nodes],
-                y=[pos[n.contact][1] for n in nodes],
-                mode="markers+text",
-                name=name,
-                showlegend=False,
-                legendgroup=f"role-{role}",
-                meta={"kind": "nodes", "role": role},
-                text=[
+        _legend_entry(traces, name, f"role-{role}", "role_legend", colour, "circle", role=role)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [pos[n.contact][0] for n in nodes],
+                "y": [pos[n.contact][1] for n in nodes],
+                "mode": "markers+text",
+                "name": name,
+                "showlegend": False,
+                "legendgroup": f"role-{role}",
+                "meta": {"kind": "nodes", "role": role},
+                "text": [
                     n.name + (" (left)" if n.has_left else "") + (" (ext.)" if n.external else "")
                     for n in nodes
                 ],
-                textposition="bottom center",
-                textfont={
+                "textposition": "bottom center",
+                "textfont": {
                     "size": 12,
                     "color": ["#9ca3af" if n.has_left else "#1f2937" for n in nodes],
                 },
-                customdata=[n.contact for n in nodes],
-                hovertext=[_hover(n, details.get(n.contact, {})) for n in nodes],
-                hoverinfo="text",
-                marker={
+                "customdata": [n.contact for n in nodes],
+                "hovertext": [_hover(n, details.get(n.contact, {})) for n in nodes],
+                "hoverinfo": "text",
+                "marker": {
                     "size": 22,
                     "color": [LEFT_COLOUR if n.has_left else colour for n in nodes],
                     "symbol": [STANCE_SYMBOLS[n.stance] for n in nodes],
@@ -260,36 +266,36 @@ def persona_map_figure(persona_map: PersonaMap, details: dict[int, dict] | None 
                         "width": [3 if n.external or n.contact in on_path else 1.5 for n in nodes],
                     },
                 },
-            )
+            }
         )
     for stance, label in STANCE_LABELS.items():
-        _legend_entry(fig, label, "stance", "stance_legend", "#6b7280", STANCE_SYMBOLS[stance])
+        _legend_entry(traces, label, "stance", "stance_legend", "#6b7280", STANCE_SYMBOLS[stance])
     shown = persona_map.nodes
     if any(n.has_left for n in shown):
-        _legend_entry(fig, "Has left", "marks", "mark_legend", LEFT_COLOUR, "circle")
+        _legend_entry(traces, "Has left", "marks", "mark_legend", LEFT_COLOUR, "circle")
     if any(n.external for n in shown):
         _legend_entry(
-            fig, "External", "marks", "mark_legend", "#ffffff", "circle", ring=EXTERNAL_RING
+            traces, "External", "marks", "mark_legend", "#ffffff", "circle", ring=EXTERNAL_RING
         )
     if len(on_path) > 1:
         _legend_entry(
-            fig, "Path to the buyer", "marks", "mark_legend", "#ffffff", "circle", ring=PATH_RING
+            traces, "Path to the buyer", "marks", "mark_legend", "#ffffff", "circle", ring=PATH_RING
         )
 
     depth = max(levels.values(), default=0)
     width = max((x for x, _ in pos.values()), default=1) + 0.5
-    fig.update_layout(
-        template="simple_white",
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=max(320, 120 * (depth + 1) + 60),
-        showlegend=True,
-        legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 12}},
-        hovermode="closest",
-        dragmode=False,
-        xaxis={"visible": False, "range": [-0.2, width + 0.2], "fixedrange": True},
-        yaxis={"visible": False, "range": [-depth - 0.6, 0.45], "fixedrange": True},
-        font={"family": "Inter, system-ui, sans-serif"},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return json.loads(fig.to_json())
+    layout = {
+        "annotations": annotations,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "height": max(320, 120 * (depth + 1) + 60),
+        "showlegend": True,
+        "legend": {"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 12}},
+        "hovermode": "closest",
+        "dragmode": False,
+        "xaxis": {"visible": False, "range": [-0.2, width + 0.2], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [-depth - 0.6, 0.45], "fixedrange": True},
+        "font": {"family": "Inter, system-ui, sans-serif"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    return figure(traces, layout, template="simple_white")

@@ -12,10 +12,9 @@ Per-value charts (``PER_VALUE_CHARTS``) carry each point's raw value as the firs
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-import plotly.graph_objects as go
+from common.figures import figure, trace
 
 BLIND_SPOT_LABELS = 6  # points of the blind-spot chart with a visible label
 MAX_VALUES = 15  # charts show the largest values; the table under them shows every value
@@ -121,14 +120,14 @@ def _layout(title: str, *, x: str = "", y: str = "", subtitle: str = "", **extra
 
 
 def _figure(data: list, layout: dict, *, empty: str = "") -> dict:
-    """A plain dict via plotly's own validation and JSON encoding (no plotly.js inside).
+    """A plain, JSON-ready figure dict (common.figures: no validating graph objects).
 
     When no trace has a single value to draw, ``empty`` is written across the plot, so an empty
     chart says why it is empty."""
     if empty and not any(
         v is not None
-        for trace in data
-        for v in ((trace.x if trace.orientation == "h" else trace.y) or ())
+        for line in data
+        for v in ((line.get("x") if line.get("orientation") == "h" else line.get("y")) or ())
     ):
         layout["annotations"] = [
             {
@@ -141,7 +140,7 @@ def _figure(data: list, layout: dict, *, empty: str = "") -> dict:
                 "font": {"size": 13, "color": "#6b7280"},
             }
         ]
-    return json.loads(go.Figure(data=data, layout=layout).to_json())
+    return figure(data, layout)
 
 
 def _scope_suffix(period: dict | None) -> str:
@@ -172,7 +171,8 @@ def revenue_pipeline_figure(
     names = _labels(rows, labels)
     values = _values(rows)
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Revenue won",
             x=names,
             y=[number(r["revenue_won"]) for r in rows],
@@ -180,7 +180,8 @@ def revenue_pipeline_figure(
             customdata=values,
             hovertemplate="%{x}<br>Revenue won: %{y:,.0f} " + currency + "<extra></extra>",
         ),
-        go.Bar(
+        trace(
+            "bar",
             name="Open pipeline (now)",
             x=names,
             y=[number(r["pipeline"]) for r in rows],
@@ -205,7 +206,8 @@ def win_rate_figure(rows: list[dict], *, labels: dict, per: str = "value", perio
     rows = chart_rows(rows)
     counts = [closed(r) for r in rows]
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Win rate",
             x=_labels(rows, labels),
             y=[percent(r["win_rate"]) for r in rows],
@@ -237,7 +239,8 @@ def roi_cost_figure(
     names = _labels(rows, labels)
     values = _values(rows)
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Cost of sale",
             x=names,
             y=[number(r["cost_of_sale"]) for r in rows],
@@ -245,7 +248,8 @@ def roi_cost_figure(
             customdata=values,
             hovertemplate="%{x}<br>Cost of sale: %{y:,.0f} " + currency + "<extra></extra>",
         ),
-        go.Scatter(
+        trace(
+            "scatter",
             name="ROI",
             x=names,
             y=[number(r["roi"]) for r in rows],
@@ -296,7 +300,8 @@ def cycle_figure(rows: list[dict], *, labels: dict, per: str = "value", period=N
     """(4) Median sales cycle of won deals per value."""
     rows = chart_rows(rows)
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Median cycle",
             x=_labels(rows, labels),
             y=[number(r["median_cycle_days"]) for r in rows],
@@ -324,7 +329,8 @@ def multithreading_figure(
     names = _labels(rows, labels)
     values = _values(rows)
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="With buyer + champion",
             x=names,
             y=[percent(r["win_rate_covered"]) for r in rows],
@@ -332,7 +338,8 @@ def multithreading_figure(
             customdata=values,
             hovertemplate="%{x}<br>With buyer + champion: %{y:.0f}%<extra></extra>",
         ),
-        go.Bar(
+        trace(
+            "bar",
             name="Without",
             x=names,
             y=[percent(r["win_rate_uncovered"]) for r in rows],
@@ -356,14 +363,16 @@ def trend_figure(trend: list[dict], *, currency: str, period=None) -> dict:
     chosen period's quarters are shaded."""
     quarters = [r["quarter"] for r in trend]
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Revenue won",
             x=quarters,
             y=[number(r["revenue_won"]) for r in trend],
             marker_color=TEAL,
             hovertemplate="%{x}<br>Revenue won: %{y:,.0f} " + currency + "<extra></extra>",
         ),
-        go.Scatter(
+        trace(
+            "scatter",
             name="Win rate",
             x=quarters,
             y=[percent(r["win_rate"]) for r in trend],
@@ -422,7 +431,8 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
     names = _labels(rows, labels)
     labelled = _spaced_labels(rows)
     data = [
-        go.Scatter(
+        trace(
+            "scatter",
             name="Values",
             x=[percent(r["pipeline_share"]) for r in rows],
             y=[r["conversations_90d"] for r in rows],
@@ -493,7 +503,8 @@ def loss_reasons_figure(rows: list[dict], *, period=None) -> dict:
     """(8a) The top loss reasons over all values, horizontal bars (largest on top)."""
     reasons = loss_reasons_total(rows)[::-1]
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Lost deals",
             orientation="h",
             y=[LOSS_REASON_LABELS.get(r, r.replace("_", " ").capitalize()) for r, _ in reasons],
@@ -523,7 +534,8 @@ def reason_mismatch_figure(
     """(8b) Per value, the share of lost deals whose buyer-stated reason differs from sales'."""
     rows = chart_rows(rows)
     data = [
-        go.Bar(
+        trace(
+            "bar",
             name="Reason mismatch",
             x=_labels(rows, labels),
             y=[percent(r["reason_mismatch_rate"]) for r in rows],

@@ -81,16 +81,16 @@ def csv_files(tmp_path):
 
 @pytest.fixture
 def to_test_queue(shared_workers, monkeypatch):  # noqa: F811
-    """import_job_start's ``import_execute.delay`` goes to the test's queue; returns task ids."""
+    """import_job_start's send of ``import_execute`` goes to the test's queue; returns task ids."""
     sent: list[str] = []
     send = tasks.import_execute.apply_async
 
-    def delay(job_id):
-        result = send(args=[job_id], queue=shared_workers.queue)
+    def to_queue(*args, **options):
+        result = send(*args, **{**options, "queue": shared_workers.queue})
         sent.append(result.id)
         return result
 
-    monkeypatch.setattr(tasks.import_execute, "delay", delay)
+    monkeypatch.setattr(tasks.import_execute, "apply_async", to_queue)
     return sent
 
 

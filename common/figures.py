@@ -1,0 +1,36 @@
+"""Plotly figures as plain dicts, without plotly's validating graph objects.
+
+Building a ``plotly.graph_objects.Figure`` validates every property on every request; on the
+deal page and the dashboard that was most of the page's time. Chart builders write traces and
+layouts as dicts (property names as in plotly.js) and finish them here: the named template
+(serialised once per process, as plotly itself would embed it) and JSON-safe values.
+"""
+
+import functools
+import json
+
+import plotly.io as pio
+from plotly.utils import PlotlyJSONEncoder
+
+
+@functools.cache
+def _template_json(name: str) -> str:
+    return json.dumps(pio.templates[name].to_plotly_json(), cls=PlotlyJSONEncoder)
+
+
+def figure(data: list[dict], layout: dict, *, template: str | None = None) -> dict:
+    """A JSON-ready plotly figure: ``template`` defaults to plotly's default template, as a
+    graph_objects figure would have it."""
+    name = template or pio.templates.default
+    payload = json.dumps({"data": data, "layout": layout}, cls=PlotlyJSONEncoder)
+    figure = json.loads(payload)
+    figure["layout"]["template"] = json.loads(_template_json(name))
+    return figure
+
+
+def trace(kind: str, *, marker_color: str | None = None, **props) -> dict:
+    """One trace of type ``kind`` ("bar", "scatter"); ``marker_color`` as plotly's shorthand."""
+    result = {"type": kind, **props}
+    if marker_color is not None:
+        result["marker"] = {**result.get("marker", {}), "color": marker_color}
+    return result
