@@ -26,9 +26,9 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 
 from accounts_app.models import Membership
 from accounts_app.selectors import membership_resolve
+from common.counting import counted_rows
 from common.models import WorkspaceOwnedModel
 
-from .counting import counted_rows
 from .plumbing import OrderingFilter, Pagination, SearchFilter
 
 SAFE_METHODS = permissions.SAFE_METHODS
@@ -247,7 +247,7 @@ class WorkspaceModelViewSet(WorkspaceViewMixin, viewsets.ModelViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
     services: Services | None = None
-    # The table whose rows per workspace accounts_app.api.counting counts, when the selector's
+    # The table whose rows per workspace common.counting counts, when the selector's
     # list is all of them: an unfiltered list then needs no COUNT(*).
     counted_table: str | None = None
 

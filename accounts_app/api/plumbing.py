@@ -22,7 +22,7 @@ class Pagination(pagination.PageNumberPagination):
     """``?page=`` and ``?page_size=`` (default 50, at most 200).
 
     A view with ``known_count()`` (an exact count it can get cheaply, or None) spares the
-    list its COUNT(*) (see accounts_app/api/counting.py)."""
+    list its COUNT(*) (see common.counting.py)."""
 
     page_size = 50
     page_size_query_param = "page_size"

@@ -8,7 +8,7 @@ triggers append one row per INSERT/DELETE statement to ``deals_app_listcount`` (
 ± rows), from the statement's transition table: a COPY or bulk insert of 2,000 rows costs one
 row, and writers never wait for each other on a shared counter row. The count is the sum of a
 workspace's rows, read with the same snapshot as the list, so it is exact;
-``accounts_app.api.counting`` reads it and folds the rows into one now and then. TRUNCATE (the
+``common.counting`` reads it and folds the rows into one now and then. TRUNCATE (the
 test suite's flush) empties the table's counts. There is no Django model: nothing but the
 triggers writes the table.
 

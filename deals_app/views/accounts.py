@@ -10,6 +10,7 @@ from accounts_app.models import SIZE_BANDS, Account, DeploymentModel, Infrastruc
 from accounts_app.scoping import WorkspaceViewMixin
 from deals_app.forms import _FilterForm
 from deals_app.models import Conversation, Deal
+from deals_app.selectors import account_dimension_q
 from personas_app.models import Contact
 
 from .lists import PagedListView
@@ -73,11 +74,17 @@ class AccountListView(PagedListView):
             accounts = accounts.filter(
                 Q(name__icontains=filters["q"]) | Q(domain__icontains=filters["q"])
             )
-        if filters["industry"]:
-            accounts = accounts.filter(industry__iexact=filters["industry"])
-        for dimension in ("size_band", "deployment_model", "infrastructure", "lifecycle"):
+        for dimension in (
+            "industry",
+            "size_band",
+            "deployment_model",
+            "infrastructure",
+            "lifecycle",
+        ):
             if filters[dimension]:
-                accounts = accounts.filter(**{dimension: filters[dimension]})
+                accounts = accounts.filter(
+                    account_dimension_q(dimension, filters[dimension], prefix="")
+                )
         return accounts
 
     def get_context_data(self, **kwargs):

@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.views.generic import ListView, TemplateView
 
-from accounts_app.api.counting import counted_rows
 from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
 from accounts_app.selectors import segment_list
+from common.counting import counted_rows
 from deals_app.forms import OWNER_ME, OWNER_NONE, ConversationFilterForm, DealFilterForm
 from deals_app.models import CLOSED_STAGES, OPEN_STAGES, Conversation, Deal
 from deals_app.selectors import (
@@ -18,6 +18,7 @@ from deals_app.selectors import (
     RISK_SCAN_LIMIT,
     STAGE_ALL,
     STAGE_CLOSED,
+    account_dimension_q,
     conversation_list,
     deal_board,
     deal_pipeline,
@@ -103,12 +104,10 @@ class ConversationListView(PagedListView):
             conversations = conversations.filter(occurred_on__gte=filters["date_from"])
         if filters["date_to"]:
             conversations = conversations.filter(occurred_on__lte=filters["date_to"])
-        if filters["industry"]:
-            conversations = conversations.filter(account__industry__iexact=filters["industry"])
-        for dimension in ("infrastructure", "deployment_model", "size_band"):
+        for dimension in ("industry", "infrastructure", "deployment_model", "size_band"):
             if filters[dimension]:
                 conversations = conversations.filter(
-                    **{f"account__{dimension}": filters[dimension]}
+                    account_dimension_q(dimension, filters[dimension])
                 )
         return conversations
 

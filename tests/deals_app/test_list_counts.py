@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts_app.api import counting
+from common import counting
 from deals_app.models import Conversation, Deal
 from tests.api_support import member_client
 from tests.factories import AccountFactory, ConversationFactory, DealFactory, WorkspaceFactory
