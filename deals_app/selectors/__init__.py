@@ -25,6 +25,7 @@ from .intelligence import (
     people_from_roles,
 )
 from .lists import (
+    ACCOUNT_LIST_DIMENSIONS,
     DEAL_SORTS,
     DIMENSIONS,
     NO_VALUE,
@@ -66,6 +67,7 @@ __all__ = [
     "DIMENSIONS",
     "ENGAGEMENT_WINDOW_DAYS",
     "GRAPH_CONTACT_COLUMNS",
+    "ACCOUNT_LIST_DIMENSIONS",
     "NO_VALUE",
     "POWER_ROLES",
     "RISK_CODES",

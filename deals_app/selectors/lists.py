@@ -58,6 +58,15 @@ DIMENSIONS: dict[str, dict[str, str]] = {
 UNKNOWN = "unknown"
 # A dimension filter value meaning "accounts with no value" (null or empty).
 NO_VALUE = "__none__"
+# The dimensions the account list (/accounts/) filters on; other pages link a value of these
+# to its accounts, and a value of another dimension elsewhere (the dashboard).
+ACCOUNT_LIST_DIMENSIONS = (
+    "industry",
+    "size_band",
+    "deployment_model",
+    "infrastructure",
+    "lifecycle",
+)
 
 
 def _count_subquery(queryset: QuerySet, *, group_by: str, count: str) -> Coalesce:

@@ -10,7 +10,7 @@ from accounts_app.models import SIZE_BANDS, Account, DeploymentModel, Infrastruc
 from accounts_app.scoping import WorkspaceViewMixin
 from deals_app.forms import _FilterForm
 from deals_app.models import Conversation, Deal
-from deals_app.selectors import account_dimension_q
+from deals_app.selectors import ACCOUNT_LIST_DIMENSIONS, account_dimension_q
 from personas_app.models import Contact
 
 from .lists import PagedListView
@@ -74,13 +74,7 @@ class AccountListView(PagedListView):
             accounts = accounts.filter(
                 Q(name__icontains=filters["q"]) | Q(domain__icontains=filters["q"])
             )
-        for dimension in (
-            "industry",
-            "size_band",
-            "deployment_model",
-            "infrastructure",
-            "lifecycle",
-        ):
+        for dimension in ACCOUNT_LIST_DIMENSIONS:
             if filters[dimension]:
                 accounts = accounts.filter(
                     account_dimension_q(dimension, filters[dimension], prefix="")

@@ -37,8 +37,6 @@ DEFAULT_DIMENSION = "industry"
 # other dimensions are choices, where "unknown" is a value of its own.
 FREE_TEXT_DIMENSIONS = ("industry", "country", "region")
 DRILL_PLACEHOLDER = "__value__"
-# The account list filters on these dimensions (other pages link a value to its accounts).
-ACCOUNT_LIST_FILTERS = ("industry", "size_band", "deployment_model", "infrastructure", "lifecycle")
 CSV_COLUMNS = (
     "value",
     "accounts",

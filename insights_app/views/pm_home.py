@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
-from deals_app.selectors import DIMENSIONS
+from deals_app.selectors import ACCOUNT_LIST_DIMENSIONS, DIMENSIONS
 from deals_app.services import action_item_update
 from insights_app.selectors import ACCOUNT_DIMENSIONS, snapshot_published_get
 from insights_app.selectors.pm import (
@@ -29,9 +29,6 @@ from insights_app.selectors.pm import (
 from .conversations import WRITE_ROLES
 
 ASK_NEXT_DIMENSION = "industry"  # "ask next" on the landing page: values of this dimension
-# The dimensions the account list (/accounts/) filters on; a blind spot in another one links to
-# the dashboard split by its dimension instead.
-ACCOUNT_LIST_FILTERS = ("industry", "size_band", "deployment_model", "infrastructure", "lifecycle")
 
 
 class PMHomeView(WorkspaceViewMixin, TemplateView):
@@ -59,7 +56,7 @@ class PMHomeView(WorkspaceViewMixin, TemplateView):
             ),
             ask_next_dimension=ACCOUNT_DIMENSIONS[ASK_NEXT_DIMENSION],
             blind_spots=find_blind_spots(segment_rows),
-            account_filters=ACCOUNT_LIST_FILTERS,  # the others link to the dashboard
+            account_filters=ACCOUNT_LIST_DIMENSIONS,  # the others link to the dashboard
             blind_spot_min_share=BLIND_SPOT_MIN_SHARE,
             blind_spot_ratio=BLIND_SPOT_LISTENING_RATIO,
             segments_computed_at=computed_at,
