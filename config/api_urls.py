@@ -8,5 +8,5 @@ urlpatterns = [
     path("", include("deals_app.api.urls")),
     path("", include("insights_app.api.urls")),
     path("", include("insights_app.api.insights_urls")),
-    path("", include("deals_app.api.imports_urls")),
+    path("", include("crm_app.api.urls")),
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts_app",
     "personas_app",
     "deals_app",
+    "crm_app",
     "insights_app",
 ]
 

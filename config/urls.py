@@ -23,6 +23,6 @@ urlpatterns = [
     path("api/redoc/", redoc, name="api-redoc"),
     path("", include("accounts_app.urls")),
     path("", include("deals_app.urls")),
-    path("", include("deals_app.imports.urls")),
+    path("", include("crm_app.urls")),
     path("", include("insights_app.urls")),
 ]

@@ -7,7 +7,6 @@ from .models import (
     Conversation,
     Deal,
     DealRole,
-    ImportJob,
     ScorecardItem,
     Tag,
 )
@@ -111,12 +110,3 @@ class ScorecardItemAdmin(admin.ModelAdmin):
     search_fields = ["deal__name", "note"]
     list_select_related = ["deal", "set_by"]
     raw_id_fields = ["deal", "set_by"]
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "workspace", "state", "progress", "created_by", "created_at"]
-    list_filter = ["state", "workspace"]
-    search_fields = ["report"]
-    list_select_related = ["workspace", "created_by"]
-    raw_id_fields = ["created_by"]

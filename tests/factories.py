@@ -243,7 +243,7 @@ class ImportJobFactory(DjangoModelFactory):
     """A finished CRM import (the files it read are gone once it is over)."""
 
     class Meta:
-        model = "deals_app.ImportJob"
+        model = "crm_app.ImportJob"
 
     workspace = factory.SubFactory(WorkspaceFactory)
     state = "succeeded"

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts_app.models import Membership
 from common.models import WorkspaceOwnedModel
-from deals_app.imports import jobs
+from crm_app.services import import_jobs as jobs
 from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 

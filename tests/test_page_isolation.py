@@ -18,8 +18,8 @@ from django.urls.converters import IntConverter
 
 from accounts_app.models import Membership
 from common.models import WorkspaceOwnedModel
-from deals_app.imports import jobs
-from deals_app.models import ImportJob
+from crm_app.models import ImportJob
+from crm_app.services import import_jobs as jobs
 from deals_app.views.deal_detail import FORMS as DEAL_FORMS
 from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory

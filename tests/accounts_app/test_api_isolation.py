@@ -241,7 +241,7 @@ def test_every_route_of_the_schema_keeps_workspaces_apart(setting):
     covered |= WORKSPACE_ROUTES
 
     # Imports: B's import is neither listed nor found; an upload lands in A.
-    from deals_app.models import ImportJob
+    from crm_app.models import ImportJob
 
     theirs_job = ImportJob.objects.create(workspace=b)
     own_job = ImportJob.objects.create(workspace=a)
@@ -292,7 +292,8 @@ def test_an_import_writes_into_the_callers_workspace_only(
     """B holds rows with the very CRM ids A imports: A's upsert creates A's own rows and
     leaves B's untouched (matching is by workspace and CRM id, never by CRM id alone)."""
     from accounts_app.models import Account
-    from deals_app.models import Deal, ImportJob
+    from crm_app.models import ImportJob
+    from deals_app.models import Deal
     from tests.factories import AccountFactory
 
     settings.MEDIA_ROOT = tmp_path / "media"

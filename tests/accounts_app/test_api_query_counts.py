@@ -24,7 +24,7 @@ def _get_paths() -> list[str]:
 
 def _objects(world) -> dict[str, int]:
     """The id to read per resource of the schema; a new resource needs a line here."""
-    from deals_app.models import ImportJob
+    from crm_app.models import ImportJob
 
     workspace_id = world.account.workspace_id
     job = ImportJob.objects.filter(workspace_id=workspace_id).first()
@@ -76,7 +76,7 @@ def test_reads_cost_the_same_with_5_or_50_related_rows():
         small.append(build_world(small_ws, owner=small[0].owner))
     for _ in range(49):
         big.append(build_world(big_ws, owner=big[0].owner))
-    from deals_app.models import ImportJob
+    from crm_app.models import ImportJob
 
     ImportJob.objects.bulk_create([ImportJob(workspace=small_ws) for _ in range(5)])
     ImportJob.objects.bulk_create([ImportJob(workspace=big_ws) for _ in range(50)])

@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from deals_app.models import Deal, ImportJob
+from crm_app.models import ImportJob
+from deals_app.models import Deal
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.fixtures.imports.support import acceptance_dir, read_rows
 

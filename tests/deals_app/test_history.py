@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from crm_app.services.import_run import import_run
 from deals_app.history import IMPORT_REASON, conversation_history, deal_history
-from deals_app.imports.service import import_run
 from deals_app.models import Conversation, Deal, DealRole
 from deals_app.services import deal_role_delete, deal_role_update, deal_update
 from tests.api_support import member_client

@@ -46,7 +46,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 RECOMPUTE_LATENCY = 3.0  # seconds: the 503 must come at least this fast
 CATCH_UP = 90.0  # seconds: the dirty workspace is recomputed within this after Redis is back
-PAGE_APPS = ("accounts_app.urls", "deals_app.urls", "deals_app.imports.urls", "insights_app.urls")
+PAGE_APPS = ("accounts_app.urls", "deals_app.urls", "crm_app.urls", "insights_app.urls")
 SKIPPED_PAGES = {"logout", "login"}  # sign-out would end the session the test uses
 
 

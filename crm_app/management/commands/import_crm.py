@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
-from deals_app.imports.jobs import import_job_create, import_job_execute
-from deals_app.imports.recognition import KIND_LABELS, KINDS
-from deals_app.models import ImportJob
+from crm_app.ingest.recognition import KIND_LABELS, KINDS
+from crm_app.models import ImportJob
+from crm_app.services.import_jobs import import_job_create, import_job_execute
 
 
 class Command(BaseCommand):

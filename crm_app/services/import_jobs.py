@@ -14,17 +14,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.exceptions import ApplicationError, ServiceUnavailable
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
-from deals_app.models import ImportJob
+from crm_app.ingest.sources import MappingError, apply_mapping, inspect
+from crm_app.models import ImportJob
+from crm_app.selectors import import_job_problems, import_job_sources
+from crm_app.services.import_run import ImportRefused, import_report_text, import_run, prepare_files
+from crm_app.services.progress import ProgressReporter, progress_forget
+from crm_app.tasks import import_execute as import_execute_task
 from deals_app.signals import workspace_data_changed
-
-from .progress import ProgressReporter, progress_forget
-from .service import ImportRefused, import_report_text, import_run, prepare_files
-from .sources import MappingError, SourceFile, apply_mapping, inspect
 
 logger = logging.getLogger(__name__)
 MAX_FILES = 20
@@ -41,15 +41,6 @@ def _storage_dir(job: ImportJob) -> Path:
 def _safe_name(name: str) -> str:
     base = Path(name or "upload.csv").name
     return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or "upload.csv"
-
-
-def import_job_list(*, workspace) -> QuerySet[ImportJob]:
-    """The workspace's imports, newest first."""
-    return ImportJob.objects.for_workspace(workspace).select_related("created_by")
-
-
-def import_job_get(*, workspace, pk) -> ImportJob:
-    return import_job_list(workspace=workspace).get(pk=pk)
 
 
 def import_job_create(
@@ -93,10 +84,6 @@ def import_job_create(
     return job, problems
 
 
-def import_job_sources(job: ImportJob) -> list[SourceFile]:
-    return [SourceFile.from_json(data) for data in job.files]
-
-
 def import_job_map_file(*, job: ImportJob, index: int, entry: dict) -> ImportJob:
     """Apply a column mapping to one file of a draft job (the mapping screen's submit)."""
     if job.state != ImportJob.State.DRAFT:
@@ -117,10 +104,6 @@ def import_job_map_file(*, job: ImportJob, index: int, entry: dict) -> ImportJob
     job.files = [source.to_json() for source in sources]
     job.save(update_fields=["files", "mapping", "updated_at"])
     return job
-
-
-def import_job_problems(job: ImportJob) -> list[str]:
-    return [f"{s.name}: {s.status}" for s in import_job_sources(job) if not s.ready]
 
 
 def import_job_start(*, job: ImportJob) -> ImportJob:
@@ -150,12 +133,10 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
 def _import_job_send(job_id: int) -> None:
     """Send the import task; if the broker refuses, put the job back to draft (not stuck
     "queued" forever with nobody to run it)."""
-    from deals_app.tasks import import_execute
-
     try:
-        import_execute.apply_async(args=[job_id], retry_policy=PUBLISH_RETRY)
+        import_execute_task.apply_async(args=[job_id], retry_policy=PUBLISH_RETRY)
     except BROKER_ERRORS:
-        if import_execute.app.conf.task_always_eager:
+        if import_execute_task.app.conf.task_always_eager:
             raise  # in-process: not a broker problem
         logger.warning("Import %s not queued: the task queue is unavailable", job_id)
         ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from deals_app.imports.recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, recognise
-from deals_app.imports.values import CellError, DateReader, boolean, decimal, ids, integer, text
-from deals_app.imports.vocabulary import role, stage
+from crm_app.ingest.recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, recognise
+from crm_app.ingest.values import CellError, DateReader, boolean, decimal, ids, integer, text
+from crm_app.ingest.vocabulary import role, stage
 
 
 @pytest.mark.parametrize("raw", ["", "  ", "#N/A", "NULL", "null", "N/A", None])

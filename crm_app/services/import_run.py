@@ -17,11 +17,17 @@ from django.db import DatabaseError, IntegrityError, transaction
 
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
-
-from .parsing import CellProblem, Parsed, RowParser
-from .recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, KIND_LABELS, KINDS
-from .sources import MappingError, RowReader, SourceFile, apply_mapping, inspect, mapping_for
-from .writers import (
+from crm_app.ingest.parsing import CellProblem, Parsed, RowParser
+from crm_app.ingest.recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, KIND_LABELS, KINDS
+from crm_app.ingest.sources import (
+    MappingError,
+    RowReader,
+    SourceFile,
+    apply_mapping,
+    inspect,
+    mapping_for,
+)
+from crm_app.ingest.writers import (
     AccountWriter,
     ContactWriter,
     DealWriter,

@@ -11,21 +11,19 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
-from deals_app.models import ImportJob
-
-from .forms import MappingForm, UploadForm
-from .jobs import (
-    import_job_create,
+from crm_app.ingest.recognition import KIND_LABELS, KINDS
+from crm_app.ingest.sources import guesses
+from crm_app.models import ImportJob
+from crm_app.selectors import (
     import_job_get,
     import_job_list,
-    import_job_map_file,
     import_job_problems,
     import_job_sources,
-    import_job_start,
 )
-from .progress import progress_read
-from .recognition import KIND_LABELS, KINDS
-from .sources import guesses
+from crm_app.services.import_jobs import import_job_create, import_job_map_file, import_job_start
+from crm_app.services.progress import progress_read
+
+from .forms import MappingForm, UploadForm
 
 WRITE_ROLES = ("sales",)
 HISTORY = 50
@@ -44,7 +42,7 @@ class ImportPageMixin(WorkspaceViewMixin):
 class ImportListView(ImportPageMixin, FormView):
     """Upload files; past imports below."""
 
-    template_name = "deals_app/imports/list.html"
+    template_name = "crm_app/imports/list.html"
     form_class = UploadForm
 
     def get_context_data(self, **kwargs):
@@ -65,7 +63,7 @@ class ImportListView(ImportPageMixin, FormView):
 class ImportDetailView(ImportPageMixin, TemplateView):
     """A draft's recognition, a running import's progress, a finished import's report."""
 
-    template_name = "deals_app/imports/detail.html"
+    template_name = "crm_app/imports/detail.html"
 
     def get_context_data(self, **kwargs):
         job = self.get_job()
@@ -88,7 +86,7 @@ class ImportDetailView(ImportPageMixin, TemplateView):
 class ImportMapView(ImportPageMixin, FormView):
     """The mapping screen of one file: a kind, and a column per field, guessed."""
 
-    template_name = "deals_app/imports/map.html"
+    template_name = "crm_app/imports/map.html"
     form_class = MappingForm
 
     def setup_file(self):

@@ -4,11 +4,12 @@ transaction is still open; a finished import tells the insights engine its data 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from deals_app.imports import jobs
-from deals_app.imports.progress import ProgressReporter, progress_read
-from deals_app.models import Deal, ImportJob
+from crm_app.models import ImportJob
+from crm_app.services import import_jobs as jobs
+from crm_app.services.progress import ProgressReporter, progress_read
+from crm_app.tasks import import_execute
+from deals_app.models import Deal
 from deals_app.signals import workspace_data_changed
-from deals_app.tasks import import_execute
 from tests.factories import AccountFactory
 from tests.fixtures.imports.support import write_csv
 
@@ -66,7 +67,7 @@ def test_progress_moves_and_is_visible_outside_the_import_transaction(
     monkeypatch.setattr(
         jobs, "ProgressReporter", type("Spy", (ProgressReporter,), {"__call__": spy})
     )
-    monkeypatch.setattr("deals_app.imports.service.BATCH_SIZE", 1000)
+    monkeypatch.setattr("crm_app.services.import_run.BATCH_SIZE", 1000)
     try:
         import_execute.delay(job.pk)
     finally:

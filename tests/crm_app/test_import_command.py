@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from deals_app.models import Deal, ImportJob
+from crm_app.models import ImportJob
+from deals_app.models import Deal
 from tests.fixtures.imports.support import acceptance_dir, write_csv
 
 pytestmark = pytest.mark.django_db

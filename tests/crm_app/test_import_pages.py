@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts_app.models import Account
-from deals_app.models import ImportJob
+from crm_app.models import ImportJob
 from tests.factories import ImportJobFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from accounts_app.models import Account
-from deals_app.imports.service import import_run
+from crm_app.services.import_run import import_run
 from deals_app.models import Deal, DealRole
 from personas_app.models import Contact
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from .recognition import FIELDS, KIND_LABELS, KINDS
-from .sources import SourceFile
+from crm_app.ingest.recognition import FIELDS, KIND_LABELS, KINDS
+from crm_app.ingest.sources import SourceFile
 
 NOT_IN_FILE = ""
 

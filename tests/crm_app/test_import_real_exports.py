@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from accounts_app.models import Account
-from deals_app.imports.service import ImportRefused, import_run
+from crm_app.services.import_run import ImportRefused, import_run
 from deals_app.models import Deal, DealRole
 from personas_app.models import Contact
 from tests.factories import AccountFactory

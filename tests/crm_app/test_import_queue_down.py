@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kombu.exceptions import OperationalError
 
 from accounts_app.models import Membership
-from deals_app.imports.jobs import import_job_create
-from deals_app.models import Deal, ImportJob
-from deals_app.tasks import import_execute
+from crm_app.models import ImportJob
+from crm_app.services.import_jobs import import_job_create
+from crm_app.tasks import import_execute
+from deals_app.models import Deal
 from tests.api_support import api_client
 from tests.factories import MembershipFactory, UserFactory
 

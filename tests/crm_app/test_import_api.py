@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts_app.models import Membership
-from deals_app.models import Deal, ImportJob
+from crm_app.models import ImportJob
+from deals_app.models import Deal
 from tests.api_support import api_client
 from tests.factories import MembershipFactory, UserFactory
 

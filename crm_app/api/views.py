@@ -20,16 +20,11 @@ from rest_framework.response import Response
 
 from accounts_app.api.base import WorkspaceViewMixin
 from accounts_app.api.schema import ErrorSerializer
-from deals_app.imports.jobs import (
-    import_job_create,
-    import_job_discard,
-    import_job_list,
-    import_job_sources,
-    import_job_start,
-)
-from deals_app.imports.progress import progress_read
-from deals_app.imports.recognition import KIND_LABELS
-from deals_app.models import ImportJob
+from crm_app.ingest.recognition import KIND_LABELS
+from crm_app.models import ImportJob
+from crm_app.selectors import import_job_list, import_job_sources
+from crm_app.services.import_jobs import import_job_create, import_job_discard, import_job_start
+from crm_app.services.progress import progress_read
 
 WRITERS = "admins and sales leads"
 

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from deals_app.api.imports import ImportJobViewSet
+from crm_app.api.views import ImportJobViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("imports", ImportJobViewSet, basename="import-job")

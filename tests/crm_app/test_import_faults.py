@@ -24,9 +24,10 @@ from django.db import connections
 
 from accounts_app.models import Account
 from bench.imports import generate
-from deals_app import tasks
-from deals_app.imports.jobs import import_job_create, import_job_execute, import_job_start
-from deals_app.models import Deal, ImportJob
+from crm_app import tasks
+from crm_app.models import ImportJob
+from crm_app.services.import_jobs import import_job_create, import_job_execute, import_job_start
+from deals_app.models import Deal
 from tests.factories import WorkspaceFactory
 from tests.insights_app.faults_support import shared_workers, wait_until  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""Background work of deals_app: thin tasks that take ids and call one service.
+"""Background work of crm_app: thin tasks that take ids and call one service.
 
 A transient database error that escapes the service (its connection dropped) is retried with
 exponential backoff (1 s, 2 s, 4 s, … at most 6 times): the import is all or nothing and a job
@@ -25,7 +25,7 @@ from django.db import InterfaceError, OperationalError
 )
 def import_execute(job_id: int) -> str:
     """Run a queued CRM import; returns its final state. Idempotent (see import_job_execute)."""
-    from .imports.jobs import import_job_execute
+    from crm_app.services.import_jobs import import_job_execute  # the service owns the logic
 
     job = import_job_execute(job_id=job_id)
     return job.state if job is not None else "missing"
