@@ -6,9 +6,11 @@ Headers are compared normalised (lower case, letters and digits only), so ``Stag
 """
 
 import difflib
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
-from .values import normalise
+from crm_app.ingest.values import normalise
 
 ACCOUNT, CONTACT, DEAL, DEAL_ROLE = "account", "contact", "deal", "deal_role"
 KINDS = (ACCOUNT, CONTACT, DEAL, DEAL_ROLE)
@@ -31,215 +33,28 @@ class Field:
         return tuple(normalise(alias) for alias in self.aliases)
 
 
-RECORD_ID = ("Id", "Guid", "Record ID", "External_Id__c", "External Id", "hs_object_id")
-DELETED = Field(
-    "deleted",
-    "Deleted in the source",
-    "bool",
-    ("IsDeleted", "is_deleted", "_fivetran_deleted", "Deleted"),
-    help="Rows marked deleted are skipped.",
-)
+def _load_fields() -> tuple[tuple[str, ...], dict[str, tuple[Field, ...]]]:
+    """The field table lives in data/fields.toml: people add a header alias there, not in code."""
+    with (Path(__file__).parent / "data" / "fields.toml").open("rb") as fh:
+        table = tomllib.load(fh)
+    fields = {
+        kind: tuple(
+            Field(
+                entry["name"],
+                entry["label"],
+                entry["parser"],
+                tuple(entry["aliases"]),
+                required=entry.get("required", False),
+                help=entry.get("help", ""),
+            )
+            for entry in table[kind]
+        )
+        for kind in KINDS
+    }
+    return tuple(table["record_id"]), fields
 
-FIELDS: dict[str, tuple[Field, ...]] = {
-    ACCOUNT: (
-        Field(
-            "external_id",
-            "Record id",
-            "id",
-            (*RECORD_ID, "Account ID", "Company ID", "account_id", "account"),
-            required=True,
-            help="The account's id in the source; other files refer to it.",
-        ),
-        Field(
-            "name",
-            "Name",
-            "text",
-            ("Name", "Account Name", "Company name", "Company", "account"),
-            required=True,
-        ),
-        Field(
-            "domain",
-            "Domain",
-            "domain",
-            ("Website", "Domain", "Company Domain Name", "Website URL"),
-        ),
-        Field("industry", "Industry", "text", ("Industry", "Sector")),
-        Field(
-            "employee_count",
-            "Employees",
-            "integer",
-            ("NumberOfEmployees", "Employees", "Number of Employees", "Employee Count"),
-        ),
-        Field(
-            "annual_revenue",
-            "Annual revenue",
-            "decimal",
-            ("AnnualRevenue", "Annual Revenue", "Revenue"),
-        ),
-        Field(
-            "country",
-            "Country",
-            "text",
-            ("BillingCountry", "Country", "Country/Region", "Billing Country", "office_location"),
-        ),
-        Field("region", "Region", "text", ("Region", "Sales Region")),
-        Field(
-            "lifecycle",
-            "Lifecycle",
-            "lifecycle",
-            ("Type", "Account Type", "Lifecycle Stage", "lifecyclestage", "Lifecycle"),
-        ),
-        Field("deployment_model", "Deployment model", "deployment_model", ("Deployment Model",)),
-        Field("infrastructure", "Infrastructure", "infrastructure", ("Infrastructure",)),
-        DELETED,
-    ),
-    CONTACT: (
-        Field(
-            "external_id",
-            "Record id",
-            "id",
-            (*RECORD_ID, "Contact ID", "contact_id"),
-            required=True,
-        ),
-        Field(
-            "account",
-            "Account id",
-            "ids",
-            (
-                "AccountId",
-                "Account ID",
-                "Associated Company IDs (Primary)",
-                "Associated Company IDs",
-                "Associated Company ID",
-                "associatedcompanyid",
-                "Company ID",
-                "account",
-            ),
-            required=True,
-            help="The id of the contact's account (in these files or imported before).",
-        ),
-        Field("first_name", "First name", "text", ("FirstName", "First Name")),
-        Field("last_name", "Last name", "text", ("LastName", "Last Name"), required=True),
-        Field("title", "Title", "text", ("Title", "Job Title", "jobtitle")),
-        Field("email", "Email", "email", ("Email", "Email Address")),
-        Field("department", "Department", "text", ("Department",)),
-        Field("seniority", "Seniority", "seniority", ("Seniority",)),
-        Field(
-            "reports_to",
-            "Reports to (contact id)",
-            "id",
-            ("ReportsToId", "Reports To ID", "Reports To"),
-        ),
-        Field("has_left", "Has left the company", "bool", ("Has Left", "HasLeft")),
-        Field(
-            "buying_role",
-            "Buying role",
-            "roles",
-            ("hs_buying_role", "Buying Role"),
-            help="HubSpot: the contact's role on their associated deals.",
-        ),
-        Field(
-            "deals",
-            "Deal ids",
-            "ids",
-            ("Associated Deal IDs", "Associated Deal ID", "associateddealid"),
-        ),
-        DELETED,
-    ),
-    DEAL: (
-        Field(
-            "external_id",
-            "Record id",
-            "id",
-            (*RECORD_ID, "Opportunity ID", "Deal ID", "deal_id", "opportunity_id"),
-            required=True,
-        ),
-        Field(
-            "account",
-            "Account id",
-            "ids",
-            (
-                "AccountId",
-                "Account ID",
-                "Associated Company IDs (Primary)",
-                "Associated Company IDs",
-                "Associated Company ID",
-                "associatedcompanyid",
-                "Company ID",
-                "account",
-            ),
-            required=True,
-            help="The id of the deal's account (in these files or imported before).",
-        ),
-        Field(
-            "name",
-            "Name",
-            "text",
-            ("Name", "Opportunity Name", "Deal Name", "dealname"),
-            required=True,
-        ),
-        Field(
-            "stage",
-            "Stage",
-            "stage",
-            ("StageName", "Stage", "Deal Stage", "dealstage", "deal_pipeline_stage_id"),
-        ),
-        Field("is_won", "Won", "bool", ("IsWon", "Won", "Is Won")),
-        Field("is_closed", "Closed", "bool", ("IsClosed", "Closed", "Is Closed")),
-        Field(
-            "amount",
-            "Amount",
-            "decimal",
-            ("Amount", "Deal Amount", "close_value", "Opportunity Amount USD", "Value"),
-        ),
-        Field(
-            "created_on",
-            "Opened on",
-            "date",
-            (
-                "CreatedDate",
-                "Create Date",
-                "Created Date",
-                "createdate",
-                "Created On",
-                "engage_date",
-            ),
-        ),
-        Field("close_date", "Close date", "date", ("CloseDate", "Close Date", "closedate")),
-        Field(
-            "loss_reason",
-            "Loss reason",
-            "loss_reason",
-            ("Loss Reason", "Closed Lost Reason", "closed_lost_reason"),
-        ),
-        Field("loss_notes", "Loss notes", "text", ("Loss Notes",)),
-        Field("competitor", "Competitor", "text", ("Competitor", "Competitor Type")),
-        Field("cost_of_sale", "Cost of sale", "decimal", ("Cost of Sale",)),
-        Field(
-            "contacts",
-            "Contact ids",
-            "ids",
-            ("Associated Contact IDs", "Associated Contact ID", "associatedcontactid"),
-        ),
-        DELETED,
-    ),
-    DEAL_ROLE: (
-        Field(
-            "deal",
-            "Deal id",
-            "id",
-            ("OpportunityId", "Opportunity ID", "Deal ID", "deal_id"),
-            required=True,
-        ),
-        Field(
-            "contact", "Contact id", "id", ("ContactId", "Contact ID", "contact_id"), required=True
-        ),
-        Field("role", "Role", "role", ("Role", "Buying Role", "hs_buying_role")),
-        Field("is_primary", "Primary", "bool", ("IsPrimary", "Primary", "Is Primary")),
-        Field("stance", "Stance", "stance", ("Stance",)),
-        DELETED,
-    ),
-}
+
+RECORD_ID, FIELDS = _load_fields()
 FIELD_BY_NAME = {kind: {f.name: f for f in fields} for kind, fields in FIELDS.items()}
 
 

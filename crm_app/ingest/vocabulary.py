@@ -1,17 +1,20 @@
-"""Values from other systems mapped to DealLens choices (PRODUCT.md §8).
+"""Values from other systems mapped to DealLens choices (PRODUCT.md §8); the words are data,
+in data/vocabulary.toml.
 
 Each function takes a cell's text (already non-empty) and returns ``(value, known)``: the DealLens
 value and whether the source value was one we know (unknown ones are counted in the report).
 """
 
+import tomllib
+from pathlib import Path
+
 from accounts_app.models import DeploymentModel, Infrastructure, Lifecycle
+from crm_app.ingest.values import normalise
 from deals_app.models import DealRole, LossReason, Stage
 from personas_app.models import Seniority
 
-from .values import normalise
 
-
-def _table(pairs: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _table(pairs: dict[str, list[str]]) -> dict[str, str]:
     return {normalise(word): value for value, words in pairs.items() for word in words}
 
 
@@ -23,105 +26,17 @@ def _with_own_choices(table: dict[str, str], choices) -> dict[str, str]:
     return table
 
 
-ROLES = _with_own_choices(
-    _table(
-        {
-            "economic_buyer": (
-                "Economic Buyer",
-                "Economic Decision Maker",
-                "BUDGET_HOLDER",
-                "Budget Holder",
-            ),
-            "decision_maker": ("Decision Maker", "DECISION_MAKER"),
-            "technical_evaluator": ("Technical Buyer", "Evaluator"),
-            "executive_sponsor": ("Executive Sponsor", "EXECUTIVE_SPONSOR"),
-            "champion": ("Champion", "CHAMPION"),
-            "influencer": ("Influencer", "INFLUENCER"),
-            "user": ("Business User", "END_USER", "End User"),
-            "blocker": ("BLOCKER", "Blocker"),
-            "legal_procurement": ("LEGAL_AND_COMPLIANCE", "Legal and Compliance"),
-            "other": ("Other", "OTHER"),
-        }
-    ),
-    DealRole.Role.choices,
-)
+with (Path(__file__).parent / "data" / "vocabulary.toml").open("rb") as _fh:
+    _WORDS = tomllib.load(_fh)
 
-STAGES = _with_own_choices(
-    _table(
-        {
-            "prospecting": ("Prospecting", "appointmentscheduled", "Appointment Scheduled"),
-            "discovery": ("Qualification", "Needs Analysis", "qualifiedtobuy", "Qualified To Buy"),
-            "evaluation": (
-                "Value Proposition",
-                "Id. Decision Makers",
-                "Perception Analysis",
-                "presentationscheduled",
-                "Presentation Scheduled",
-                "decisionmakerboughtin",
-                "Decision Maker Bought-In",
-            ),
-            "proposal": ("Proposal/Price Quote",),
-            "negotiation": ("Negotiation/Review", "contractsent", "Contract Sent"),
-            "closed_won": ("Closed Won", "closedwon", "Won"),
-            "closed_lost": ("Closed Lost", "closedlost", "Lost", "Loss"),
-        }
-    ),
-    Stage.choices,
-)
-
-LIFECYCLES = _with_own_choices(
-    _table(
-        {
-            "customer": (
-                "Customer",
-                "Customer - Direct",
-                "Customer - Channel",
-                "evangelist",
-                "Active Customer",
-            ),
-            "prospect": (
-                "Prospect",
-                "lead",
-                "subscriber",
-                "marketingqualifiedlead",
-                "salesqualifiedlead",
-                "opportunity",
-                "Marketing Qualified Lead",
-                "Sales Qualified Lead",
-            ),
-            "partner": (
-                "Partner",
-                "Channel Partner / Reseller",
-                "Technology Partner",
-                "Installation Partner",
-                "Reseller",
-                "Channel Partner",
-            ),
-            "churned": ("Former Customer", "Churned", "Lost Customer"),
-        }
-    ),
-    Lifecycle.choices,
-)
-
+ROLES = _with_own_choices(_table(_WORDS["roles"]), DealRole.Role.choices)
+STAGES = _with_own_choices(_table(_WORDS["stages"]), Stage.choices)
+LIFECYCLES = _with_own_choices(_table(_WORDS["lifecycles"]), Lifecycle.choices)
 SENIORITIES = _with_own_choices({}, Seniority.choices)
-DEPLOYMENT_MODELS = _with_own_choices(
-    _table({"on_prem": ("on-prem", "onprem", "on premise", "on premises")}),
-    DeploymentModel.choices,
-)
-INFRASTRUCTURES = _with_own_choices(
-    _table({"virtual_machines": ("vm", "vms", "virtual machine")}), Infrastructure.choices
-)
+DEPLOYMENT_MODELS = _with_own_choices(_table(_WORDS["deployment_models"]), DeploymentModel.choices)
+INFRASTRUCTURES = _with_own_choices(_table(_WORDS["infrastructures"]), Infrastructure.choices)
 STANCES = _with_own_choices({}, DealRole.Stance.choices)
-LOSS_REASONS = _with_own_choices(
-    _table(
-        {
-            "price": ("budget", "too expensive", "pricing"),
-            "competitor": ("lost to competitor", "competition"),
-            "no_decision": ("no decision", "status quo", "do nothing"),
-        }
-    ),
-    LossReason.choices,
-)
+LOSS_REASONS = _with_own_choices(_table(_WORDS["loss_reasons"]), LossReason.choices)
 
 
 def lookup(table: dict[str, str], raw: str, default: str) -> tuple[str, bool]:
