@@ -59,18 +59,22 @@ def sf_datetime(value: datetime) -> str:
     return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}+0000"
 
 
+def case_safe_id(short: str) -> str:
+    """The 18-character form of a 15-character Id: three checksum letters for its capitals."""
+    suffix = ""
+    for start in (0, 5, 10):
+        chunk = short[start : start + 5]
+        suffix += _CHECKSUM[sum(1 << i for i, ch in enumerate(chunk) if "A" <= ch <= "Z")]
+    return short + suffix
+
+
 def salesforce_id(key_prefix: str, number: int) -> str:
-    """An 18-character Id: prefix, pod ``5g``, base-62 counter, then the case-safe suffix."""
+    """An 18-character Id: key prefix, pod ``5g``, a base-62 counter, the case-safe suffix."""
     digits = ""
     for _ in range(10):
         number, rest = divmod(number, 62)
         digits = _BASE62[rest] + digits
-    short = f"{key_prefix}5g{digits}"
-    suffix = ""
-    for chunk in range(3):
-        bits = sum(1 << i for i, ch in enumerate(short[chunk * 5 : chunk * 5 + 5]) if ch.isupper())
-        suffix += _CHECKSUM[bits]
-    return short + suffix
+    return case_safe_id(f"{key_prefix}5g{digits}")
 
 
 def _convert(column: str, raw: str, kind: str):
