@@ -18,24 +18,19 @@ import base64
 import hashlib
 import hmac
 import itertools
-import json
 import re
 import secrets
-import ssl
-import sys
-import tempfile
 import threading
 import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-import trustme
 
+from tests.crm_support.https_server import LocalHTTPSServer
 from tests.crm_support.salesforce_data import BASE_TIME, Store, salesforce_id, sf_datetime
 from tests.crm_support.soql import SoqlError, parse, parse_datetime
 
@@ -86,7 +81,7 @@ class FakeSalesforce:
         client_secret: str = "deallens-test-secret",  # noqa: S107 - a fake org's secret
         page_size: int = 2000,
         api_max: int = 15000,
-        data_dir: Path | None = None,
+        data_dir: Path | None = None,  # default: salesforce_data.export_dir()
     ):
         self.client_id, self.client_secret = client_id, client_secret
         self.page_size = page_size  # records per query page (Salesforce: 2000)
@@ -102,31 +97,18 @@ class FakeSalesforce:
         self._slow_pages = 0.0
         self._log: list[LoggedRequest] = []
         self._stopping = threading.Event()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="fake-salesforce-")
-        self.ca_bundle_path = str(Path(self._tmp.name) / "ca.pem")
+        self._https = LocalHTTPSServer(self)
+        self.ca_bundle_path = self._https.ca_bundle_path
         self.token = self.issue_token()  # a valid session id, as if fetched already
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> "FakeSalesforce":
-        ca = trustme.CA()
-        ca.cert_pem.write_to_path(self.ca_bundle_path)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        self._httpd = _HTTPSServer(("127.0.0.1", 0), _Handler, self, context)
-        thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        thread.start()
+        self._https.start()
         return self
 
     def stop(self) -> None:
         self._stopping.set()  # wakes hanging requests
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        self._tmp.cleanup()
+        self._https.stop()
 
     def __enter__(self) -> "FakeSalesforce":
         return self.start()
@@ -137,8 +119,7 @@ class FakeSalesforce:
     @property
     def url(self) -> str:
         """The instance URL, ``https://127.0.0.1:<port>``."""
-        assert self._httpd is not None, "start() the server first"
-        return f"https://127.0.0.1:{self._httpd.server_address[1]}"
+        return self._https.url
 
     @property
     def ca_path(self) -> str:
@@ -271,16 +252,19 @@ class FakeSalesforce:
             if fault is not None:
                 self._faults.remove(fault)
         if fault is not None:
+            status, payload = fault.status, fault.body
             extra = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-            return fault.status, fault.body, extra
-        try:
-            return 200, self._route(method, path, query, headers, body), {}
-        except _Reply as reply:
-            return reply.status, reply.body, reply.headers
+        else:
+            try:
+                status, payload, extra = 200, self._route(method, path, query, headers, body), {}
+            except _Reply as reply:
+                status, payload, extra = reply.status, reply.body, reply.headers
+        if path.startswith("/services/data/v"):
+            extra = extra | {"Sforce-Limit-Info": f"api-usage={self._api_used()}/{self.api_max}"}
+        return status, payload, extra
 
-    def api_usage(self) -> str:
-        used = self.request_count("/services/data/v")
-        return f"api-usage={used}/{self.api_max}"
+    def _api_used(self) -> int:
+        return self.request_count("/services/data/v")
 
     def _route(self, method, path, query, headers, body):
         if path == "/services/oauth2/token":
@@ -305,8 +289,8 @@ class FakeSalesforce:
                 401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
             )
         if re.fullmatch(r"limits/?", rest):
-            used = self.request_count("/services/data/v")
-            return {"DailyApiRequests": {"Max": self.api_max, "Remaining": self.api_max - used}}
+            remaining = self.api_max - self._api_used()
+            return {"DailyApiRequests": {"Max": self.api_max, "Remaining": remaining}}
         if match := re.fullmatch(r"(query|queryAll)/?", rest):
             return self._query(query.get("q", ""), match[1] == "queryAll", version)
         if match := re.fullmatch(r"(?:query|queryAll)/([\w]+)-(\d+)/?", rest):
@@ -416,54 +400,3 @@ class FakeSalesforce:
                 "earliestDateAvailable": sf_datetime(BASE_TIME),
                 "latestDateCovered": covered,
             }
-
-
-class _HTTPSServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, address, handler, fake: FakeSalesforce, context: ssl.SSLContext):
-        super().__init__(address, handler)
-        self.fake, self.context = fake, context
-
-    def finish_request(self, request, client_address):
-        # TLS handshake in the request's own thread, so one slow client blocks no other.
-        try:
-            tls = self.context.wrap_socket(request, server_side=True)
-        except (OSError, ssl.SSLError):
-            return
-        try:
-            self.RequestHandlerClass(tls, client_address, self)
-        finally:
-            tls.close()
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, ssl.SSLError)):
-            return  # the client gave up (a timeout test); nothing to report
-        super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as requests' sessions expect
-    timeout = 30
-
-    def _serve(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        fake: FakeSalesforce = self.server.fake
-        status, payload, extra = fake.handle(self.command, self.path, self.headers, body)
-        data = json.dumps(payload).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        if self.path.startswith("/services/data/v"):
-            self.send_header("Sforce-Limit-Info", fake.api_usage())
-        for key, value in extra.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve  # noqa: N815
-
-    def log_message(self, format, *args):  # noqa: A002 - quiet: tests read fake.requests
-        pass
