@@ -25,6 +25,7 @@ from tests.crm_support.soql import SoqlError, parse
 
 OBJECTS = ["Account", "Contact", "Opportunity", "OpportunityContactRole"]
 WINDOW = "ORDER BY SystemModstamp, Id"
+SOURCE_MD_ROWS = {"Account": 185, "Contact": 701, "Opportunity": 741, "OpportunityContactRole": 42}
 
 
 def client(server: FakeSalesforce, token: str | None = None) -> Salesforce:
@@ -58,9 +59,7 @@ def error_code(exc_info) -> str:
 def test_query_all_returns_every_exported_row(fake_salesforce, sobject):
     rows = export_rows(sobject)
     result = client(fake_salesforce).query_all(f"SELECT Id, IsDeleted FROM {sobject}")
-    assert (
-        result["totalSize"] == len(rows) == {"Account": 185, "Contact": 701}.get(sobject, len(rows))
-    )
+    assert result["totalSize"] == len(result["records"]) == len(rows) == SOURCE_MD_ROWS[sobject]
     assert {r["Id"] for r in result["records"]} == {row["Guid"] for row in rows}
     assert not any(r["IsDeleted"] for r in result["records"])
 
