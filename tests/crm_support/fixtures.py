@@ -1,0 +1,25 @@
+"""The ``fake_salesforce`` fixture; register it from a conftest with
+``from tests.crm_support.fixtures import fake_salesforce  # noqa: F401``.
+"""
+
+import os
+
+import pytest
+
+from tests.crm_support.salesforce_server import FakeSalesforce
+
+
+@pytest.fixture
+def fake_salesforce():
+    """A started FakeSalesforce loaded with the demo export; stopped after the test.
+
+    Missing export data skips the test locally and fails it in CI (CI=true).
+    """
+    try:
+        server = FakeSalesforce()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(str(exc))
+    with server:
+        yield server
