@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("deals_app.urls")),
     path("", include("deals_app.imports.urls")),
     path("", include("insights_app.urls")),
+    path("", include("conversations_app.urls")),
 ]
