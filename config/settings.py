@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "deals_app",
     "crm_app",
     "insights_app",
+    "conversations_app",
 ]
 
 MIDDLEWARE = [

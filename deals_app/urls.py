@@ -1,11 +1,11 @@
-"""Pages of deals_app: the conversation log, the deal list, deals and accounts."""
+"""Pages of deals_app: the deal list, deals and accounts (the conversation pages are in
+conversations_app.urls)."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("conversations/", views.ConversationListView.as_view(), name="conversation-list"),
     path("deals/", views.DealListView.as_view(), name="deal-list"),
     path("deals/at-risk/", views.lists.DealRiskBoardView.as_view(), name="deal-risk-board"),
     path("deals/<int:pk>/", views.DealDetailView.as_view(), name="deal-detail"),

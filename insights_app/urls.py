@@ -1,45 +1,12 @@
-"""Pages of insights_app: the conversation log form, the conversation page and its look-ups,
-the assumption and feature pages, the PM's landing page and the dashboard."""
+"""Pages of insights_app: the assumption and feature pages, the PM's landing page and the
+dashboard. The conversation log's pages are in conversations_app.urls."""
 
 from django.urls import path
 
 from . import views
 from .views import assumptions, features, pm_home
-from .views.conversations import NotesPreviewView
 
 urlpatterns = [
-    path("conversations/new/", views.ConversationLogView.as_view(), name="conversation-new"),
-    path("conversations/preview/", NotesPreviewView.as_view(), name="conversation-notes-preview"),
-    path(
-        "conversations/lookup/accounts/",
-        views.AccountLookupView.as_view(),
-        name="conversation-lookup-accounts",
-    ),
-    path(
-        "conversations/lookup/people/",
-        views.AccountPeopleView.as_view(),
-        name="conversation-lookup-people",
-    ),
-    path(
-        "conversations/<int:pk>/",
-        views.ConversationDetailView.as_view(),
-        name="conversation-detail",
-    ),
-    path(
-        "conversations/<int:pk>/edit/",
-        views.ConversationEditView.as_view(),
-        name="conversation-edit",
-    ),
-    path(
-        "conversations/<int:pk>/delete/",
-        views.ConversationDeleteView.as_view(),
-        name="conversation-delete",
-    ),
-    path(
-        "conversations/<int:pk>/action-items/<int:item_pk>/toggle/",
-        views.ActionItemToggleView.as_view(),
-        name="action-item-toggle",
-    ),
     path("assumptions/", views.AssumptionBoardView.as_view(), name="assumption-board"),
     path("assumptions/new/", assumptions.AssumptionCreateView.as_view(), name="assumption-new"),
     path(

@@ -1,4 +1,5 @@
-"""accounts ← personas ← deals ← crm ← insights: a lower app never imports a higher one."""
+"""accounts ← personas ← deals ← crm ← insights ← conversations: a lower app never imports a
+higher one."""
 
 import ast
 from pathlib import Path
@@ -6,7 +7,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["common", "accounts_app", "personas_app", "deals_app", "crm_app", "insights_app"]
+LAYERS = [
+    "common",
+    "accounts_app",
+    "personas_app",
+    "deals_app",
+    "crm_app",
+    "insights_app",
+    "conversations_app",
+]
 
 
 def _imports(path: Path) -> set[str]:

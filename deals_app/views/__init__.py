@@ -1,10 +1,9 @@
-"""Pages of deals_app, split by topic (lists, the deal page, the conversation log)."""
+"""Pages of deals_app, split by topic (lists, the deal page, accounts)."""
 
 from .deal_detail import DealDetailView, DealEditView
-from .lists import ConversationListView, DealListView, PagedListView
+from .lists import DealListView, PagedListView
 
 __all__ = [
-    "ConversationListView",
     "DealDetailView",
     "DealEditView",
     "DealListView",

@@ -1,16 +1,14 @@
-"""Pages for conversations and deals: parse, call a selector, render."""
+"""Pages for deals (the pipeline, the risk board) and the paged list base the other list pages
+share: parse, call a selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.views.generic import ListView, TemplateView
 
-from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
 from accounts_app.selectors import segment_list
-from common.counting import counted_rows
-from deals_app.forms import OWNER_ME, OWNER_NONE, ConversationFilterForm, DealFilterForm
-from deals_app.models import CLOSED_STAGES, OPEN_STAGES, Conversation, Deal
+from deals_app.forms import OWNER_ME, OWNER_NONE, DealFilterForm
+from deals_app.models import CLOSED_STAGES, OPEN_STAGES, Deal
 from deals_app.selectors import (
     DIMENSIONS,
     NO_VALUE,
@@ -18,17 +16,13 @@ from deals_app.selectors import (
     RISK_SCAN_LIMIT,
     STAGE_ALL,
     STAGE_CLOSED,
-    account_dimension_q,
-    conversation_list,
     deal_board,
     deal_pipeline,
     deal_risk_board,
     deal_risks_for,
     deal_totals,
     deals_with_risk,
-    tag_list,
 )
-from personas_app.models import Persona
 
 PAGE_SIZE = 50
 BOARD_CARDS = 6  # deals shown per stage on the pipeline board, biggest first
@@ -50,83 +44,6 @@ class PagedListView(WorkspaceViewMixin, ListView):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
-
-
-class ConversationListView(PagedListView):
-    """The conversation log, the product manager's landing page."""
-
-    model = Conversation
-    template_name = "deals_app/conversation_list.html"
-    context_object_name = "conversations"
-    write_roles = ("pm",)
-
-    def get_queryset(self):
-        self.filter_form = ConversationFilterForm(
-            self.request.GET,
-            tags=tag_list(workspace=self.workspace),
-            personas=Persona.objects.for_workspace(self.workspace).only("id", "name"),
-            members=get_user_model()
-            .objects.filter(memberships__workspace=self.workspace)
-            .order_by("first_name", "last_name", "username"),
-        )
-        filters = self.filter_form.filters
-        conversations = conversation_list(
-            workspace=self.workspace, kind=filters["kind"], search=filters["q"]
-        )
-        return self.narrow(conversations, filters)
-
-    def narrow(self, conversations, filters):
-        """The timeline filters beyond kind and search, each an indexed or EXISTS condition."""
-        through = Conversation.participants.through.objects
-        tagged = Conversation.tags.through.objects
-        if filters["account"]:
-            conversations = conversations.filter(account_id=filters["account"])
-            self.filter_account = (
-                Account.objects.for_workspace(self.workspace).filter(pk=filters["account"]).first()
-            )
-        if filters["tag"]:
-            conversations = conversations.filter(
-                Exists(tagged.filter(conversation_id=OuterRef("pk"), tag_id=filters["tag"]))
-            )
-        if filters["persona"]:
-            conversations = conversations.filter(
-                Exists(
-                    through.filter(
-                        conversation_id=OuterRef("pk"), contact__persona_id=filters["persona"]
-                    )
-                )
-            )
-        if filters["logged_by"] == "me":
-            conversations = conversations.filter(logged_by=self.request.user)
-        elif filters["logged_by"]:
-            conversations = conversations.filter(logged_by_id=int(filters["logged_by"]))
-        if filters["date_from"]:
-            conversations = conversations.filter(occurred_on__gte=filters["date_from"])
-        if filters["date_to"]:
-            conversations = conversations.filter(occurred_on__lte=filters["date_to"])
-        for dimension in ("industry", "infrastructure", "deployment_model", "size_band"):
-            if filters[dimension]:
-                conversations = conversations.filter(
-                    account_dimension_q(dimension, filters[dimension])
-                )
-        return conversations
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        """Unfiltered, the count is the trigger-kept one (PostgreSQL): COUNT(*) over a million
-        conversations took 50-130 ms per page. Filtered, the paginator counts the matches."""
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if not self.filter_form.is_filtered:
-            count = counted_rows(table=Conversation._meta.db_table, workspace_id=self.workspace.pk)
-            if count is not None:
-                paginator.count = count
-        return paginator
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter_form=self.filter_form,
-            filter_account=getattr(self, "filter_account", None),
-            **kwargs,
-        )
 
 
 def _stages_of(stage: str) -> list[str]:

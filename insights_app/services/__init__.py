@@ -20,7 +20,6 @@ from .catalog import (
     feature_request_delete,
     feature_request_update,
 )
-from .conversation_log import LogRows, conversation_log, conversation_log_update
 from .snapshots import (
     RecomputeResult,
     TaskQueueUnavailable,
@@ -64,4 +63,3 @@ __all__ += [  # catalog
     "feature_request_delete",
     "feature_request_update",
 ]
-__all__ += ["LogRows", "conversation_log", "conversation_log_update"]  # conversation_log

@@ -1,26 +1,10 @@
-"""Pages of insights_app, split by topic: the conversation log (conversations) and the
-assumption and feature-demand boards (boards)."""
+"""Pages of insights_app, split by topic: the assumption and feature-demand boards (boards).
+The conversation log's pages live in conversations_app."""
 
 from .boards import AssumptionBoardView, FeatureBoardView
-from .conversations import (
-    AccountLookupView,
-    AccountPeopleView,
-    ActionItemToggleView,
-    ConversationDeleteView,
-    ConversationDetailView,
-    ConversationEditView,
-    ConversationLogView,
-)
 
 __all__ = [
-    "AccountLookupView",
-    "AccountPeopleView",
-    "ActionItemToggleView",
     "AssumptionBoardView",
-    "ConversationDeleteView",
-    "ConversationDetailView",
-    "ConversationEditView",
-    "ConversationLogView",
     "FeatureBoardView",
 ]
 

@@ -13,7 +13,7 @@ from insights_app.forms import AssumptionForm
 from insights_app.selectors.pm import area_list, assumption_get, evidence_list_for
 from insights_app.services import assumption_create, assumption_update
 
-from .conversations import WRITE_ROLES, _WriterOnlyMixin
+from .roles import WRITE_ROLES, _WriterOnlyMixin
 
 EVIDENCE_PER_PAGE = 25
 

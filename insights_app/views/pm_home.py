@@ -26,7 +26,7 @@ from insights_app.selectors.pm import (
     untested_assumption_list,
 )
 
-from .conversations import WRITE_ROLES
+from .roles import WRITE_ROLES
 
 ASK_NEXT_DIMENSION = "industry"  # "ask next" on the landing page: values of this dimension
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.exceptions import ApplicationError
+from conversations_app.services import LogRows, conversation_log, conversation_log_update
 from deals_app.models import ActionItem, Conversation, Tag
 from insights_app.models import Evidence, FeatureMention, FeatureRequest
-from insights_app.services import LogRows, conversation_log, conversation_log_update
 from personas_app.models import Contact
 from tests.factories import (
     AccountFactory,

@@ -1,67 +1,31 @@
 """Pages of the conversation log: log, read, edit and delete a conversation, and the look-ups
 the log form's type-ahead uses. Parse, call one selector or service, render (STYLE.md §2)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 
-from accounts_app.models import Account
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
-from deals_app.history import conversation_history
-from deals_app.models import ActionItem, Conversation, Deal
+from deals_app.models import Conversation
 from deals_app.services import action_item_update, conversation_delete
-from insights_app.forms import (
-    ACCOUNT_LOOKUP_LIMIT,
-    ConversationLogForm,
-    MarkdownPreviewForm,
-    account_matches,
-    log_formsets,
-    today,
-)
-from insights_app.models import Evidence, FeatureMention
-from insights_app.services import LogRows, conversation_log, conversation_log_update
 from insights_app.templatetags.markdown import render_markdown
-from personas_app.models import Contact
+from insights_app.views.roles import WRITE_ROLES, _WriterOnlyMixin
 
-WRITE_ROLES = ("pm",)
-
-
-class _WriterOnlyMixin(WorkspaceViewMixin):
-    """Pages that only exist to change data: readers get 403 even on GET."""
-
-    write_roles = WRITE_ROLES
-    forbidden_message = "Your role in this workspace cannot change conversations."
-
-    def get(self, request, *args, **kwargs):
-        if not self.can_write():
-            raise PermissionDenied(self.forbidden_message)
-        return super().get(request, *args, **kwargs)
-
-
-def conversation_for_page(workspace, pk) -> Conversation:
-    """A conversation of the workspace with all its page shows, in a constant number of queries."""
-    queryset = (
-        Conversation.objects.for_workspace(workspace)
-        .select_related("account", "deal", "logged_by")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=Contact.objects.select_related("persona").order_by(
-                    "last_name", "first_name"
-                ),
-            ),
-            "tags",
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("assumption")),
-            Prefetch("feature_mentions", queryset=FeatureMention.objects.select_related("feature")),
-        )
-    )
-    return get_object_or_404(queryset, pk=pk)
+from ..forms import ConversationLogForm, MarkdownPreviewForm, log_formsets, today
+from ..selectors import (
+    account_lookup,
+    account_matches,
+    account_people,
+    action_item_get,
+    conversation_for_page,
+    conversation_get,
+    conversation_page,
+)
+from ..services import LogRows, conversation_log, conversation_log_update
 
 
 def notes_preview_html(notes: str) -> str:
@@ -79,16 +43,7 @@ class AccountLookupView(WorkspaceViewMixin, View):
 
     def get(self, request):
         q = (request.GET.get("q") or "").strip()[:100]
-        results = []
-        if q:
-            accounts = (
-                Account.objects.for_workspace(self.workspace)
-                .filter(name__icontains=q)
-                .order_by("name", "id")
-                .values("id", "name", "domain")[:ACCOUNT_LOOKUP_LIMIT]
-            )
-            results = list(accounts)
-        return JsonResponse({"results": results})
+        return JsonResponse({"results": account_lookup(workspace=self.workspace, q=q)})
 
 
 class AccountPeopleView(WorkspaceViewMixin, View):
@@ -101,30 +56,10 @@ class AccountPeopleView(WorkspaceViewMixin, View):
             # Unknown here (or another workspace's): nothing to list, and nothing revealed.
             return JsonResponse({"account": None, "contacts": [], "deals": []})
         account = matches[0]
-        contacts = (
-            Contact.objects.for_workspace(self.workspace)
-            .filter(account=account)
-            .order_by("last_name", "first_name")
-            .values("id", "first_name", "last_name", "title")
-        )
-        deals = (
-            Deal.objects.for_workspace(self.workspace)
-            .filter(account=account)
-            .order_by("name")
-            .values("id", "name", "stage")
-        )
         return JsonResponse(
             {
                 "account": {"id": account.pk, "name": account.name},
-                "contacts": [
-                    {
-                        "id": c["id"],
-                        "name": f"{c['first_name']} {c['last_name']}".strip(),
-                        "title": c["title"],
-                    }
-                    for c in contacts
-                ],
-                "deals": list(deals),
+                **account_people(workspace=self.workspace, account=account),
             }
         )
 
@@ -133,7 +68,7 @@ class AccountPeopleView(WorkspaceViewMixin, View):
 
 
 class _ConversationFormView(_WriterOnlyMixin, TemplateView):
-    template_name = "insights_app/conversation_form.html"
+    template_name = "conversations_app/conversation_form.html"
     conversation: Conversation | None = None
 
     def initial(self) -> dict:
@@ -257,7 +192,9 @@ class ConversationEditView(_ConversationFormView):
 
     def get_conversation(self) -> Conversation:
         if self.conversation is None:
-            self.conversation = conversation_for_page(self.workspace, self.kwargs["pk"])
+            self.conversation = conversation_for_page(
+                workspace=self.workspace, pk=self.kwargs["pk"]
+            )
         return self.conversation
 
     def initial(self) -> dict:
@@ -334,29 +271,25 @@ class NotesPreviewView(_WriterOnlyMixin, View):
 class ConversationDetailView(WorkspaceViewMixin, TemplateView):
     """``/conversations/<id>/``: everything logged about one conversation."""
 
-    template_name = "insights_app/conversation_detail.html"
+    template_name = "conversations_app/conversation_detail.html"
     write_roles = WRITE_ROLES
 
     def get_context_data(self, **kwargs):
-        conversation = conversation_for_page(self.workspace, kwargs["pk"])
-        history = conversation_history(workspace=self.workspace, conversation=conversation)
-        return super().get_context_data(conversation=conversation, history=history, **kwargs)
+        page = conversation_page(workspace=self.workspace, pk=kwargs["pk"])
+        return super().get_context_data(**page, **kwargs)
 
 
 class ConversationDeleteView(_WriterOnlyMixin, TemplateView):
     """``/conversations/<id>/delete/``: a confirmation page, then the delete."""
 
-    template_name = "insights_app/conversation_confirm_delete.html"
+    template_name = "conversations_app/conversation_confirm_delete.html"
 
     def get_context_data(self, **kwargs):
-        conversation = get_object_or_404(
-            Conversation.objects.for_workspace(self.workspace).select_related("account"),
-            pk=kwargs["pk"],
-        )
+        conversation = conversation_get(workspace=self.workspace, pk=kwargs["pk"])
         return super().get_context_data(conversation=conversation, **kwargs)
 
     def post(self, request, pk):
-        conversation = get_object_or_404(Conversation.objects.for_workspace(self.workspace), pk=pk)
+        conversation = conversation_get(workspace=self.workspace, pk=pk)
         conversation_delete(workspace=self.workspace, conversation=conversation)
         return redirect("conversation-list")
 
@@ -368,8 +301,6 @@ class ActionItemToggleView(WorkspaceViewMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, item_pk):
-        item = get_object_or_404(
-            ActionItem.objects.for_workspace(self.workspace), pk=item_pk, conversation_id=pk
-        )
+        item = action_item_get(workspace=self.workspace, pk=item_pk, conversation_id=pk)
         action_item_update(workspace=self.workspace, action_item=item, done=not item.done)
         return redirect(reverse("conversation-detail", args=[pk]) + "#action-items")
