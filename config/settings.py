@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "personas_app",
     "deals_app",
     "insights_app",
+    "demo_app",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""accounts ← personas ← deals ← insights: a lower app never imports a higher one."""
+"""accounts ← personas ← deals ← insights ← demo: a lower app never imports a higher one."""
 
 import ast
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["common", "accounts_app", "personas_app", "deals_app", "insights_app"]
+LAYERS = ["common", "accounts_app", "personas_app", "deals_app", "insights_app", "demo_app"]
 
 
 def _imports(path: Path) -> set[str]:
