@@ -25,9 +25,10 @@ from insights_app.models import Assumption, FeatureRequest
 from insights_app.services import workspace_mark_dirty
 from personas_app.models import Persona
 
-from .generator import ACCOUNTS_PER_UNIT, DemoGenerator, catalog, vocabulary
+from .generator import ACCOUNTS_PER_UNIT, DemoGenerator
 from .generator.tables import IN_ORDER
 from .generator.writers import IdAllocator, SerialSink, ThreadedSink, bulk_load_settings
+from .reference import catalog, vocabulary
 
 DEFAULT_SLUG, DEFAULT_NAME = "demo", "Demo Co"
 MAX_SCALE = 1000

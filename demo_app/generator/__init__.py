@@ -3,11 +3,11 @@
 ``accounts`` drives it (accounts and people), with ``deals`` and ``conversations`` mixed in;
 they build the rows as plain tuples with one ``random.Random``, ``people`` holds the building
 blocks (name pools, weighted draws), ``tables`` the target tables and their columns, and
-``writers`` inserts the rows (COPY on PostgreSQL, bulk_create elsewhere). ``catalog`` and
-``vocabulary`` hold the reference data. The service that uses it is ``demo_app.services``.
+``writers`` inserts the rows (COPY on PostgreSQL, bulk_create elsewhere). The reference data
+they draw from (``catalog``, ``vocabulary``) is read from demo_app/data/ by
+``demo_app.reference``. The service that uses it is ``demo_app.services``.
 """
 
-from . import catalog, vocabulary
 from .accounts import ACCOUNTS_PER_UNIT, SEED, DemoGenerator
 
-__all__ = ["ACCOUNTS_PER_UNIT", "SEED", "DemoGenerator", "catalog", "vocabulary"]
+__all__ = ["ACCOUNTS_PER_UNIT", "SEED", "DemoGenerator"]

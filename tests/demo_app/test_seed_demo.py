@@ -15,7 +15,8 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from accounts_app.models import Account, Membership, Segment, Workspace
 from deals_app.models import ActionItem, BusinessCase, Conversation, Deal, DealRole, Tag
-from demo_app.generator import vocabulary, writers
+from demo_app.generator import writers
+from demo_app.reference import vocabulary
 from demo_app.services import workspace_data_delete
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest, InsightState
 from personas_app.models import Advocacy, Contact, Persona
