@@ -111,7 +111,7 @@ def ensure_seeded(slug: str, scale: float, force: bool) -> dict:
     from django.db import connection
 
     from accounts_app.models import Account, Workspace
-    from insights_app.demo.seeding import ACCOUNTS_PER_UNIT
+    from demo_app.generator import ACCOUNTS_PER_UNIT
 
     with connection.cursor() as cursor:
         record = _seed_record(cursor, slug)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crm_app",
     "insights_app",
     "conversations_app",
+    "demo_app",
 ]
 
 MIDDLEWARE = [

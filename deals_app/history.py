@@ -5,7 +5,8 @@ django-simple-history keeps a historical row per save or delete of ``Deal``, ``D
 (``HistoryRequestMiddleware``; on the API, DRF's token authentication sets the same request's
 user before any write). Bulk writes send no model signals, so the CRM import records its rows
 here with ``history_record_bulk`` (one historical row per created or changed record, none for
-unchanged ones). ``seed_demo`` writes with COPY and keeps no history: the demo starts with none.
+unchanged ones). ``seed_demo`` (demo_app) writes with COPY and keeps no history: the demo
+starts with none.
 
 The readers below turn the newest historical rows into entries for the deal and conversation
 pages: a bounded number of entries, each diffed against the row before it, in a constant

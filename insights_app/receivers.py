@@ -7,8 +7,8 @@ separate transactions are one cheap UPDATE each, and the scheduled recompute tur
 of them into one recompute. A rolled-back transaction marks nothing.
 
 Bulk writes (``bulk_create``, ``QuerySet.update``) send no model signals: imports send
-``deals_app.signals.workspace_data_changed`` (listened to here), seed_demo calls
-``insights_app.services.workspace_mark_dirty`` itself.
+``deals_app.signals.workspace_data_changed`` (listened to here), seed_demo (``demo_app``)
+calls ``insights_app.services.workspace_mark_dirty`` itself.
 """
 
 from django.db import transaction

@@ -1,5 +1,5 @@
-"""accounts ← personas ← deals ← crm ← insights ← conversations: a lower app never imports a
-higher one."""
+"""accounts ← personas ← deals ← crm ← insights ← conversations, demo: a lower app never
+imports a higher one."""
 
 import ast
 from pathlib import Path
@@ -15,6 +15,7 @@ LAYERS = [
     "crm_app",
     "insights_app",
     "conversations_app",
+    "demo_app",
 ]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from accounts_app.models import Account
 from deals_app.models import Conversation, Deal
-from insights_app.demo import seed_demo
+from demo_app.services import seed_demo
 from insights_app.models import InsightSnapshot, InsightState
 from insights_app.services import insights_recompute, insights_recompute_all
 

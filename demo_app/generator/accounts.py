@@ -19,7 +19,7 @@ from decimal import Decimal
 from accounts_app.models import Account
 from personas_app.models import Contact
 
-from . import catalog
+from ..reference import catalog
 from .conversations import ConversationsMixin
 from .deals import OPEN_STAGES, DealsMixin
 from .people import Person, Profile, Weighted, ascii_slug, name_pools

@@ -15,7 +15,9 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from accounts_app.models import Account, Membership, Segment, Workspace
 from deals_app.models import ActionItem, BusinessCase, Conversation, Deal, DealRole, Tag
-from insights_app.demo import vocabulary, workspace_data_delete, writers
+from demo_app.generator import writers
+from demo_app.reference import vocabulary
+from demo_app.services import workspace_data_delete
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest, InsightState
 from personas_app.models import Advocacy, Contact, Persona
 from tests.factories import AccountFactory, WorkspaceFactory
@@ -501,21 +503,21 @@ def test_bad_options_are_refused_with_a_message():
 @pytest.fixture
 def small_batches(monkeypatch):
     """Make 20 accounts a "large" seed written in two batches."""
-    from insights_app.demo import seeding
+    from demo_app import services
 
-    monkeypatch.setattr(seeding, "SINGLE_TRANSACTION_ACCOUNTS", 10)
-    monkeypatch.setattr(seeding, "ACCOUNTS_PER_BATCH", 10)
+    monkeypatch.setattr(services, "SINGLE_TRANSACTION_ACCOUNTS", 10)
+    monkeypatch.setattr(services, "ACCOUNTS_PER_BATCH", 10)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_seed_written_batch_by_batch_holds_the_same_data(monkeypatch):
     seed(workspace="whole", scale=0.15)
-    from insights_app.demo import seeding
+    from demo_app import services
 
     # 30 one-account batches: on PostgreSQL two writer threads commit them, and the
     # batches that use the partners' people (accounts 1-2) wait for those to commit.
-    monkeypatch.setattr(seeding, "SINGLE_TRANSACTION_ACCOUNTS", 10)
-    monkeypatch.setattr(seeding, "ACCOUNTS_PER_BATCH", 1)
+    monkeypatch.setattr(services, "SINGLE_TRANSACTION_ACCOUNTS", 10)
+    monkeypatch.setattr(services, "ACCOUNTS_PER_BATCH", 1)
     real_write_batch = writers.write_batch
 
     def slow_first_batch(writer, batch, before_commit=None):

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from common.exceptions import ApplicationError
 
-from . import catalog
+from ..reference import catalog
 
 POOL_SIZE = 120
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from common.exceptions import ApplicationError
-from insights_app.demo import seed_demo
+from demo_app.services import seed_demo
 
 
 def _date(value: str) -> dt.date:

@@ -1,4 +1,9 @@
-"""seed_demo's service: the workspace, the demo logins, a reset, and the bulk data in batches."""
+"""``seed_demo`` fills a workspace with the demo data set; ``workspace_data_delete`` empties one.
+
+``seed_demo`` makes the workspace, the demo logins and the reference rows, then writes the
+generator's bulk data in batches. ``workspace_data_delete`` (``seed_demo --reset``) deletes a
+workspace's business data in bulk, keeping its members.
+"""
 
 import datetime as dt
 import time
@@ -6,6 +11,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
@@ -13,16 +19,16 @@ from django.utils import timezone
 from accounts_app.models import Account, Segment, Workspace
 from accounts_app.services import membership_set, workspace_create_or_update
 from common.exceptions import ApplicationError
+from common.models import WorkspaceOwnedModel
 from deals_app.models import Tag
 from insights_app.models import Assumption, FeatureRequest
 from insights_app.services import workspace_mark_dirty
 from personas_app.models import Persona
 
-from . import catalog, vocabulary
 from .generator import ACCOUNTS_PER_UNIT, DemoGenerator
-from .reset import workspace_data_delete
-from .tables import IN_ORDER
-from .writers import IdAllocator, SerialSink, ThreadedSink, bulk_load_settings
+from .generator.tables import IN_ORDER
+from .generator.writers import IdAllocator, SerialSink, ThreadedSink, bulk_load_settings
+from .reference import catalog, vocabulary
 
 DEFAULT_SLUG, DEFAULT_NAME = "demo", "Demo Co"
 MAX_SCALE = 1000
@@ -250,3 +256,83 @@ def _ensure(model, workspace, key, rows) -> dict[tuple, int]:
     found = model.objects.filter(workspace=workspace).values_list(*key, "id")
     wanted = {tuple(row[k] for k in key) for row in rows}
     return {tuple(v[:-1]): v[-1] for v in found if tuple(v[:-1]) in wanted}
+
+
+# -- reset ------------------------------------------------------------------------------------
+# The ORM's delete() would load a million conversations to cascade them. Every workspace-owned
+# table has a workspace_id, so one DELETE per table does it: the tables seed_demo fills, every
+# workspace-owned table that refers to one of them (a hand-set scorecard letter refers to a
+# deal), and their many-to-many rows, children first. What does not hang off the data stays:
+# memberships, insight snapshots and task records (the seed marks the insights stale instead).
+
+SEEDED = {table.model for table in IN_ORDER if not table.model._meta.auto_created} | {
+    Persona,
+    Tag,
+    Assumption,
+    FeatureRequest,
+    Segment,
+}
+
+
+def workspace_data_delete(*, workspace: Workspace) -> None:
+    """Delete the workspace's accounts, people, deals, conversations and what we learned."""
+    models = _hanging_off(SEEDED)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            for m2m in model._meta.local_many_to_many:
+                through = m2m.remote_field.through
+                if through._meta.auto_created:
+                    cursor.execute(
+                        f"DELETE FROM {quote(through._meta.db_table)} "  # noqa: S608 - model names
+                        f"WHERE {quote(m2m.m2m_column_name())} IN "
+                        f"(SELECT id FROM {quote(model._meta.db_table)} WHERE workspace_id = %s)",
+                        [workspace.pk],
+                    )
+        for model in _children_first(models):
+            cursor.execute(
+                f"DELETE FROM {quote(model._meta.db_table)} WHERE workspace_id = %s",  # noqa: S608
+                [workspace.pk],
+            )
+
+
+def _hanging_off(seeded: set) -> list:
+    """The seeded models plus every workspace-owned model that refers to one of them."""
+    chosen = set(seeded)
+    owned = [
+        m
+        for m in apps.get_models()
+        if issubclass(m, WorkspaceOwnedModel) and m._meta.managed and not m._meta.proxy
+    ]
+    grew = True
+    while grew:
+        grew = False
+        for model in owned:
+            if model not in chosen and any(
+                field.is_relation and field.related_model in chosen
+                for field in model._meta.concrete_fields
+            ):
+                chosen.add(model)
+                grew = True
+    return sorted(chosen, key=lambda m: m._meta.label)
+
+
+def _children_first(models: list) -> list:
+    """Order models so that one referring to another comes before it."""
+    remaining, ordered = list(models), []
+    while remaining:
+        for model in remaining:
+            referred_to = any(
+                field.related_model is model
+                for other in remaining
+                if other is not model
+                for field in other._meta.concrete_fields
+                if field.is_relation
+            )
+            if not referred_to:
+                break
+        else:  # a cycle: deferred constraints let any order through within the transaction
+            model = remaining[0]
+        remaining.remove(model)
+        ordered.append(model)
+    return ordered

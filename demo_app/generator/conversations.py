@@ -7,7 +7,7 @@ that account, tags, sometimes action items, evidence for an assumption and featu
 
 from deals_app.models import Conversation
 
-from . import catalog, vocabulary
+from ..reference import catalog, vocabulary
 from .deals import OPEN_STAGES
 from .people import poisson
 from .tables import (

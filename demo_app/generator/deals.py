@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from deals_app.models import Deal
 
-from . import catalog, vocabulary
+from ..reference import catalog, vocabulary
 from .people import Profile, Weighted, path_exists, poisson
 from .tables import BUSINESS_CASES, DEAL_ROLES, DEALS, Batch
 
