@@ -2,6 +2,7 @@
 
 - dimensions: the segment dimensions (account columns and saved segments)
 - facts: the grouped reads behind every figure, reduced per account by the database
+- fact_frames: every family of facts read once for a recompute, indexed per account
 - snapshots: published snapshots, the recompute queue and task progress
 """
 
@@ -15,6 +16,7 @@ from .dimensions import (
     dimension_get,
     dimension_list,
 )
+from .fact_frames import Facts, fact_frames_get
 from .facts import (
     ACCOUNT_COLUMNS,
     CLAIMED_COLUMNS,
@@ -79,6 +81,7 @@ __all__ = [
     "TREND_COLUMNS",
     "UNKNOWN",
     "Dimension",
+    "Facts",
     "PublishedSnapshot",
     "account_dimension_rows",
     "assumption_list",
@@ -89,6 +92,7 @@ __all__ = [
     "dimension_get",
     "dimension_list",
     "evidence_by_account",
+    "fact_frames_get",
     "fact_reading_session",
     "feature_accounts",
     "feature_deals_by_account",
