@@ -4,6 +4,8 @@
 - facts: the grouped reads behind every figure, reduced per account by the database
 - fact_frames: every family of facts read once for a recompute, indexed per account
 - snapshots: published snapshots, the recompute queue and task progress
+- (catalog: the API's lists of assumptions, evidence, feature requests and mentions; import
+  it as ``insights_app.selectors.catalog``, as its ``assumption_list`` is not facts' one)
 """
 
 from .dimensions import (
