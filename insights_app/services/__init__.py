@@ -2,7 +2,7 @@
 
 - state: the per-workspace data version and dirty flag
 - payloads: the per-account facts rolled up into the snapshot parts of every dimension
-- recompute: claim a version, compute its payloads, publish it (one transaction)
+- recompute: claim a version, compute its payloads, publish them in one transaction
 - triggers: what starts a recompute (changed data, the scheduled debounce, the nightly run)
 - recompute_requests: a requested recompute queued as a task, its state and progress
 - (catalog: assumptions, evidence, feature requests and mentions)
