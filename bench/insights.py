@@ -116,16 +116,17 @@ def count_queries(workspace) -> tuple[int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from insights_app.services import insights_recompute, snapshots
+    from insights_app.selectors import fact_frames
+    from insights_app.services import insights_recompute
 
-    parallel, snapshots.PARALLEL_READS = snapshots.PARALLEL_READS, 1
+    parallel, fact_frames.PARALLEL_READS = fact_frames.PARALLEL_READS, 1
     try:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             insights_recompute(workspace_id=workspace.pk, force=True)
             seconds = time.perf_counter() - started
     finally:
-        snapshots.PARALLEL_READS = parallel
+        fact_frames.PARALLEL_READS = parallel
     return len(queries.captured_queries), seconds
 
 

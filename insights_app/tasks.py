@@ -4,17 +4,13 @@ The recompute tasks go to the ``insights`` queue (CELERY_TASK_ROUTES); they are 
 so acks_late + reject_on_worker_lost may run one again after a worker dies, and a transient
 database error (a dropped connection, a failover, a restart) is retried with exponential
 backoff instead of failing the task: 1 s, 2 s, 4 s, … up to a minute, at most 6 times.
+
+Each task imports its service inside its body and the services that enqueue a task import it
+at module level (``insights_recompute_task``): one direction, no import cycle.
 """
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-
-from .services import (
-    insight_task_run,
-    insights_recompute_all,
-    insights_recompute_dirty,
-    workspace_mark_dirty,
-)
 
 # Retried on a transient database error; every task here is safe to run twice.
 RETRY = {
@@ -29,6 +25,8 @@ RETRY = {
 @shared_task(**RETRY)
 def insights_mark_dirty(workspace_id: int) -> int:
     """Mark the workspace's insights stale; returns its new data_version."""
+    from insights_app.services import workspace_mark_dirty
+
     return workspace_mark_dirty(workspace_id=workspace_id).data_version
 
 
@@ -37,16 +35,22 @@ def insights_mark_dirty(workspace_id: int) -> int:
 @shared_task(ignore_result=True, **RETRY)
 def insights_recompute(task_id: str, workspace_id: int, force: bool = False) -> dict:
     """A requested recompute (POST insights/recompute/); progress on InsightTask ``task_id``."""
+    from insights_app.services import insight_task_run
+
     return insight_task_run(task_id=task_id, workspace_id=workspace_id, force=force)
 
 
 @shared_task(ignore_result=True, **RETRY)
 def insights_recompute_dirty_workspaces() -> int:
     """Every ~30 s (beat): recompute the workspaces whose data changed; returns how many."""
+    from insights_app.services import insights_recompute_dirty
+
     return len(insights_recompute_dirty())
 
 
 @shared_task(ignore_result=True, **RETRY)
 def insights_recompute_all_workspaces() -> int:
     """Nightly (beat): a full, forced recompute of every workspace; returns how many."""
+    from insights_app.services import insights_recompute_all
+
     return len(insights_recompute_all())

@@ -16,7 +16,7 @@ from insights_app.filters import (
     FeatureRequestFilter,
 )
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
-from insights_app.selectors_catalog import (
+from insights_app.selectors.catalog import (
     assumption_list,
     evidence_list,
     feature_mention_list,

@@ -2,7 +2,10 @@
 
 - dimensions: the segment dimensions (account columns and saved segments)
 - facts: the grouped reads behind every figure, reduced per account by the database
+- fact_frames: every family of facts read once for a recompute, indexed per account
 - snapshots: published snapshots, the recompute queue and task progress
+- (catalog: the API's lists of assumptions, evidence, feature requests and mentions; import
+  it as ``insights_app.selectors.catalog``, as its ``assumption_list`` is not facts' one)
 """
 
 from .dimensions import (
@@ -15,6 +18,7 @@ from .dimensions import (
     dimension_get,
     dimension_list,
 )
+from .fact_frames import Facts, fact_frames_get
 from .facts import (
     ACCOUNT_COLUMNS,
     CLAIMED_COLUMNS,
@@ -79,6 +83,7 @@ __all__ = [
     "TREND_COLUMNS",
     "UNKNOWN",
     "Dimension",
+    "Facts",
     "PublishedSnapshot",
     "account_dimension_rows",
     "assumption_list",
@@ -89,6 +94,7 @@ __all__ = [
     "dimension_get",
     "dimension_list",
     "evidence_by_account",
+    "fact_frames_get",
     "fact_reading_session",
     "feature_accounts",
     "feature_deals_by_account",

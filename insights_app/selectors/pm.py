@@ -105,6 +105,28 @@ def assumption_catalog(*, workspace: Workspace) -> list[dict]:
     )
 
 
+RECENT_QUOTES_SCANNED = 300
+QUOTES_PER_ASSUMPTION = 2
+
+
+def assumption_quotes_latest(*, workspace: Workspace) -> dict[int, list[Evidence]]:
+    """The board's latest quotes: per assumption, up to QUOTES_PER_ASSUMPTION distinct quotes
+    from the newest RECENT_QUOTES_SCANNED pieces of evidence with one (one query)."""
+    recent = (
+        Evidence.objects.for_workspace(workspace)
+        .exclude(quote="")
+        .select_related("conversation__account")
+        .order_by("-id")[:RECENT_QUOTES_SCANNED]
+    )
+    quotes: dict[int, list[Evidence]] = {}
+    for evidence in recent:
+        bucket = quotes.setdefault(evidence.assumption_id, [])
+        seen = {e.quote for e in bucket}
+        if len(bucket) < QUOTES_PER_ASSUMPTION and evidence.quote not in seen:
+            bucket.append(evidence)
+    return quotes
+
+
 def area_list(*, workspace: Workspace) -> list[str]:
     """The areas in use, for the assumption form's suggestions."""
     return list(

@@ -1,8 +1,10 @@
 """Writes of insights_app, split by topic; import from here.
 
 - state: the per-workspace data version and dirty flag
-- snapshots: the recompute that writes and publishes snapshot versions, its triggers
-  (changed data, the scheduled debounce, the nightly run) and requested-task progress
+- payloads: the per-account facts rolled up into the snapshot parts of every dimension
+- recompute: claim a version, compute its payloads, publish them in one transaction
+- triggers: what starts a recompute (changed data, the scheduled debounce, the nightly run)
+- recompute_requests: a requested recompute queued as a task, its state and progress
 - (catalog: assumptions, evidence, feature requests and mentions)
 """
 
@@ -20,20 +22,17 @@ from .catalog import (
     feature_request_delete,
     feature_request_update,
 )
-from .snapshots import (
-    RecomputeResult,
+from .payloads import insights_compute
+from .recompute import RecomputeResult, insights_recompute
+from .recompute_requests import (
     TaskQueueUnavailable,
     insight_task_create,
     insight_task_fail,
     insight_task_run,
-    insights_compute,
-    insights_mark_changed,
-    insights_recompute,
-    insights_recompute_all,
-    insights_recompute_dirty,
     insights_recompute_request,
 )
 from .state import workspace_mark_dirty
+from .triggers import insights_mark_changed, insights_recompute_all, insights_recompute_dirty
 
 __all__ = [
     "RecomputeResult",

@@ -8,34 +8,52 @@ from insights_app.models import Assumption, Evidence, FeatureMention, FeatureReq
 from personas_app.services import check_owned, save_validated
 
 
-def _assumption_fields(workspace: Workspace, fields: dict, exclude_pk=None) -> dict:
-    """Trim the statement and area, and refuse a statement the workspace already holds (any
-    case, any spacing): evidence split over two copies of one belief would hide its status."""
-    for name in ("statement", "area"):
-        if name in fields:
-            fields[name] = " ".join((fields[name] or "").split())
-    statement = fields.get("statement")
-    if statement:
-        twins = Assumption.objects.for_workspace(workspace).filter(statement__iexact=statement)
-        if exclude_pk is not None:
-            twins = twins.exclude(pk=exclude_pk)
-        if twins.exists():
-            raise ApplicationError("An assumption with this statement exists already.")
-    return fields
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _refuse_twin(workspace: Workspace, statement: str, exclude_pk=None) -> None:
+    """Refuse a statement the workspace already holds (any case, any spacing): evidence split
+    over two copies of one belief would hide its status."""
+    if not statement:
+        return
+    twins = Assumption.objects.for_workspace(workspace).filter(statement__iexact=statement)
+    if exclude_pk is not None:
+        twins = twins.exclude(pk=exclude_pk)
+    if twins.exists():
+        raise ApplicationError("An assumption with this statement exists already.")
 
 
 @transaction.atomic
-def assumption_create(*, workspace: Workspace, **fields) -> Assumption:
-    """Record a roadmap assumption; its status starts untested (no evidence yet)."""
-    fields = _assumption_fields(workspace, fields)
-    return save_validated(Assumption(workspace=workspace), **fields)
+def assumption_create(
+    *, workspace: Workspace, statement: str, area: str = "", created_by=None
+) -> Assumption:
+    """Record a roadmap assumption; its status starts untested (no evidence yet). The statement
+    and area are trimmed to single spaces."""
+    statement, area = _one_line(statement), _one_line(area)
+    _refuse_twin(workspace, statement)
+    return save_validated(
+        Assumption(workspace=workspace), statement=statement, area=area, created_by=created_by
+    )
 
 
 @transaction.atomic
-def assumption_update(*, workspace: Workspace, assumption: Assumption, **fields) -> Assumption:
-    """Reword an assumption (or move it to another area); its evidence stays with it."""
+def assumption_update(
+    *,
+    workspace: Workspace,
+    assumption: Assumption,
+    statement: str | None = None,
+    area: str | None = None,
+) -> Assumption:
+    """Reword an assumption (or move it to another area); its evidence stays with it. A field
+    left out (None) keeps its value."""
     check_owned(assumption, workspace)
-    fields = _assumption_fields(workspace, fields, exclude_pk=assumption.pk)
+    fields = {}
+    if statement is not None:
+        fields["statement"] = _one_line(statement)
+        _refuse_twin(workspace, fields["statement"], exclude_pk=assumption.pk)
+    if area is not None:
+        fields["area"] = _one_line(area)
     return save_validated(assumption, **fields)
 
 
@@ -64,20 +82,40 @@ def evidence_delete(*, workspace: Workspace, evidence: Evidence) -> None:
 
 
 @transaction.atomic
-def feature_request_create(*, workspace: Workspace, **fields) -> FeatureRequest:
-    if "title" in fields:
-        fields["title"] = (fields["title"] or "").strip()
-    return save_validated(FeatureRequest(workspace=workspace), **fields)
+def feature_request_create(
+    *,
+    workspace: Workspace,
+    title: str,
+    description: str = "",
+    status: str = FeatureRequest.Status.NEW,
+) -> FeatureRequest:
+    """Record a feature request; its title is stored without surrounding spaces."""
+    return save_validated(
+        FeatureRequest(workspace=workspace),
+        title=(title or "").strip(),
+        description=description,
+        status=status,
+    )
 
 
 @transaction.atomic
 def feature_request_update(
-    *, workspace: Workspace, feature_request: FeatureRequest, **fields
+    *,
+    workspace: Workspace,
+    feature_request: FeatureRequest,
+    title: str | None = None,
+    description: str | None = None,
+    status: str | None = None,
 ) -> FeatureRequest:
+    """Change a feature request; a field left out (None) keeps its value."""
     check_owned(feature_request, workspace)
-    if "title" in fields:
-        fields["title"] = (fields["title"] or "").strip()
-    return save_validated(feature_request, **fields)
+    fields = {
+        "title": title.strip() if title is not None else None,
+        "description": description,
+        "status": status,
+    }
+    given = {name: value for name, value in fields.items() if value is not None}
+    return save_validated(feature_request, **given)
 
 
 @transaction.atomic

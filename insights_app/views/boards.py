@@ -7,14 +7,11 @@ from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
 from deals_app.selectors import DIMENSIONS
-from insights_app.models import Evidence, FeatureRequest
+from insights_app.models import FeatureRequest
 from insights_app.selectors import UNKNOWN, dimension_list, snapshot_published_get
-from insights_app.selectors.pm import assumption_catalog
+from insights_app.selectors.pm import assumption_catalog, assumption_quotes_latest
 
 # --- the assumption board ------------------------------------------------------------------------
-
-RECENT_QUOTES_SCANNED = 300
-QUOTES_PER_ASSUMPTION = 2
 
 
 class AssumptionBoardView(WorkspaceViewMixin, TemplateView):
@@ -40,18 +37,7 @@ class AssumptionBoardView(WorkspaceViewMixin, TemplateView):
         by_assumption: dict[int, dict] = {}
         for row in rows:
             by_assumption.setdefault(row["assumption"], {})[row["value"]] = row
-        quotes: dict[int, list] = {}
-        recent = (
-            Evidence.objects.for_workspace(self.workspace)
-            .exclude(quote="")
-            .select_related("conversation__account")
-            .order_by("-id")[:RECENT_QUOTES_SCANNED]
-        )
-        for evidence in recent:
-            bucket = quotes.setdefault(evidence.assumption_id, [])
-            seen = {e.quote for e in bucket}
-            if len(bucket) < QUOTES_PER_ASSUMPTION and evidence.quote not in seen:
-                bucket.append(evidence)
+        quotes = assumption_quotes_latest(workspace=self.workspace)
         # The catalog is read live (it is small), so an assumption created or reworded since
         # the last recompute is on the board at once, marked pending until its figures exist.
         computed = {line["assumption"]: line for line in overall}

@@ -33,9 +33,9 @@ def _append(path: Path, line: str) -> int:
 def _arm_db_fault() -> None:
     from django.db import OperationalError, transaction
 
-    from insights_app.services import snapshots
+    from insights_app.services import recompute
 
-    original = snapshots._publish
+    original = recompute._publish
 
     def publish_then_fail(**kwargs):
         with transaction.atomic():
@@ -47,7 +47,7 @@ def _arm_db_fault() -> None:
                 )
         return published
 
-    snapshots._publish = publish_then_fail
+    recompute._publish = publish_then_fail
 
 
 @task_prerun.connect

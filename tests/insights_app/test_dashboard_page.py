@@ -181,7 +181,7 @@ def test_the_page_never_computes_during_the_request(exec_client, workspace, book
     )
     insights_mark_changed(workspace_ids=[workspace.pk])  # what the receivers do after commit
     with mock.patch(
-        "insights_app.services.snapshots.insights_compute", side_effect=AssertionError("computed")
+        "insights_app.services.recompute.insights_compute", side_effect=AssertionError("computed")
     ):
         after = exec_client.get("/dashboard/?dimension=industry")
         exec_client.get("/dashboard/export.csv?dimension=industry")

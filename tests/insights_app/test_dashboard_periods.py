@@ -165,7 +165,7 @@ def test_the_drill_down_lands_on_the_value_deals(exec_client, book):
 
 def test_a_period_page_never_computes_during_the_request(exec_client, book):
     with mock.patch(
-        "insights_app.services.snapshots.insights_compute", side_effect=AssertionError("computed")
+        "insights_app.services.recompute.insights_compute", side_effect=AssertionError("computed")
     ):
         for period in ("all", "last4q", "2026Q2"):
             assert exec_client.get(f"/dashboard/?period={period}").status_code == 200

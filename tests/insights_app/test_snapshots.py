@@ -24,8 +24,9 @@ from insights_app.services import (
     insights_mark_changed,
     insights_recompute,
     insights_recompute_dirty,
+    recompute,
+    triggers,
 )
-from insights_app.services import snapshots as snapshot_service
 from tests.factories import (
     AccountFactory,
     AssumptionFactory,
@@ -147,11 +148,11 @@ class TestPublishing:
     def test_a_recompute_that_lost_the_race_to_a_newer_one_publishes_nothing(self, workspace):
         add_data(workspace, accounts=2)
         # A claims a version, then B claims a newer one and publishes first.
-        _state, older = snapshot_service._claim(workspace_id=workspace.pk, force=True)
+        _state, older = recompute._claim(workspace_id=workspace.pk, force=True)
         newer = insights_recompute(workspace_id=workspace.pk, force=True)
         parts = insights_compute(workspace=workspace)
 
-        published = snapshot_service._publish(
+        published = recompute._publish(
             workspace_id=workspace.pk,
             version=older,
             data_version=0,
@@ -318,7 +319,7 @@ class TestDirtyAndDebounce:
         from django.utils import timezone
 
         InsightState.objects.filter(workspace=workspace).update(
-            dirty=True, lease_until=timezone.now() + snapshot_service.LEASE
+            dirty=True, lease_until=timezone.now() + triggers.LEASE
         )
 
         assert insights_recompute_dirty() == []

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts_app.models import Workspace
 
-from .models import Assumption, Evidence, FeatureMention, FeatureRequest
+from ..models import Assumption, Evidence, FeatureMention, FeatureRequest
 
 
 def assumption_list(*, workspace: Workspace) -> QuerySet[Assumption]:
