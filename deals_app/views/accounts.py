@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 
 from accounts_app.models import SIZE_BANDS, Account, DeploymentModel, Infrastructure, Lifecycle
 from accounts_app.scoping import WorkspaceViewMixin
-from deals_app.forms import _FilterForm
+from deals_app.forms.filters import _FilterForm
 from deals_app.models import Conversation, Deal
 from deals_app.selectors import ACCOUNT_LIST_DIMENSIONS, account_dimension_q
 from personas_app.models import Contact

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
-from deals_app import forms_deal as f
+from deals_app import forms as f
 from deals_app.charts import persona_map_figure
 from deals_app.history import deal_history
 from deals_app.models import BusinessCase, Conversation, Deal, DealRole, Tag

@@ -1,0 +1,39 @@
+"""The deals app's forms, one module per topic; every name is re-exported here.
+
+- ``filters``: the base of the list pages' GET filter forms
+- ``pipeline``, ``conversations``: the pipeline's and the conversation timeline's filters
+- ``persona_map``, ``deal``: the deal page's edit forms
+"""
+
+from .conversations import ConversationFilterForm
+from .deal import AUTO, CloseDealForm, ScorecardForm, close_changes
+from .filters import _FilterForm as _FilterForm
+from .persona_map import (
+    AddPersonForm,
+    AdvocacyForm,
+    HasLeftForm,
+    RemoveAdvocacyForm,
+    RemoveRoleForm,
+    ReportsToForm,
+    StanceForm,
+)
+from .persona_map import _PeopleForm as _PeopleForm
+from .pipeline import OWNER_ME, OWNER_NONE, DealFilterForm
+
+__all__ = [
+    "AUTO",
+    "OWNER_ME",
+    "OWNER_NONE",
+    "AddPersonForm",
+    "AdvocacyForm",
+    "CloseDealForm",
+    "ConversationFilterForm",
+    "DealFilterForm",
+    "HasLeftForm",
+    "RemoveAdvocacyForm",
+    "RemoveRoleForm",
+    "ReportsToForm",
+    "ScorecardForm",
+    "StanceForm",
+    "close_changes",
+]
