@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts_app.models import Workspace
-from personas_app.services import check_owned, save_validated
+from common.services import check_owned, save_validated
 
 from .models import ActionItem, BusinessCase, Conversation, Deal, DealRole, ScorecardItem, Tag
 

@@ -3,24 +3,9 @@
 from django.db import transaction
 
 from accounts_app.models import Workspace
-from common.exceptions import ApplicationError
+from common.services import check_owned, save_validated
 
 from .models import Advocacy, Contact, Persona
-
-
-def check_owned(obj, workspace: Workspace) -> None:
-    """A service never changes another workspace's row, whatever its caller passed."""
-    if obj.workspace_id != workspace.pk:
-        raise ApplicationError(f"This {obj._meta.verbose_name} belongs to another workspace.")
-
-
-def save_validated(obj, **fields):
-    """Set the fields, run every model rule and constraint (full_clean), then save."""
-    for field, value in fields.items():
-        setattr(obj, field, value)
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 @transaction.atomic
