@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
+from common.services import UNSET
 from deals_app import forms as f
 from deals_app.charts import persona_map_figure
 from deals_app.models import Deal, DealRole
@@ -294,5 +295,14 @@ class DealEditView(DealDetailView):
     def do_close(self, data) -> str:
         if self.deal.is_closed:
             raise ApplicationError(f"This deal is already {self.deal.get_stage_display().lower()}.")
-        deal_update(workspace=self.workspace, deal=self.deal, **f.close_changes(data))
+        changes = f.close_changes(data)
+        deal_update(
+            workspace=self.workspace,
+            deal=self.deal,
+            stage=changes["stage"],
+            close_date=changes["close_date"],
+            loss_reason=changes["loss_reason"],
+            loss_notes=changes["loss_notes"],
+            competitor=changes.get("competitor", UNSET),  # kept unless one is named
+        )
         return f"Deal closed as {self.deal.get_stage_display().lower()}."
