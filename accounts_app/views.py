@@ -12,8 +12,6 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import FormView
 
-from common.exceptions import ApplicationError
-
 from .forms import WorkspaceSettingsForm
 from .models import Membership
 from .scoping import WorkspaceViewMixin
@@ -102,13 +100,16 @@ class WorkspaceSettingsView(WorkspaceViewMixin, RoleRequiredMixin, FormView):
         return WorkspaceSettingsForm.for_workspace(self.workspace, data=data)
 
     def form_valid(self, form):
+        data = form.cleaned_data
         try:
-            workspace_update(workspace=self.workspace, **form.cleaned_data)
+            workspace_update(
+                workspace=self.workspace,
+                name=data["name"],
+                currency=data["currency"],
+                hourly_cost=data["hourly_cost"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
-            return self.form_invalid(form)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, "Workspace settings saved.")
         return redirect("workspace-settings")

@@ -3,15 +3,22 @@
 Every write validates the whole row (``full_clean()``: field rules, ``clean()`` and database
 constraints) before saving, so a bad value is a ValidationError with field messages, never an
 IntegrityError half-way through (STYLE.md §2).
+
+Each service names the fields it writes. A field left at ``UNSET`` is not given: an update
+leaves it as it is, a create leaves the model's default (so a PATCH changes only what it names).
 """
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts_app.models import Workspace
-from personas_app.services import check_owned, save_validated
+from accounts_app.models import Account, Workspace
+from common.services import UNSET, Unset, check_owned, given, save_validated
+from personas_app.models import Contact
 
 from .models import ActionItem, BusinessCase, Conversation, Deal, DealRole, ScorecardItem, Tag
 
@@ -19,13 +26,72 @@ from .models import ActionItem, BusinessCase, Conversation, Deal, DealRole, Scor
 
 
 @transaction.atomic
-def deal_create(*, workspace: Workspace, **fields) -> Deal:
+def deal_create(
+    *,
+    workspace: Workspace,
+    account: Account,
+    name: str,
+    stage: str | Unset = UNSET,
+    amount: Decimal | None | Unset = UNSET,
+    created_on: dt.date | None | Unset = UNSET,
+    close_date: dt.date | None | Unset = UNSET,
+    owner: AbstractBaseUser | None | Unset = UNSET,
+    loss_reason: str | Unset = UNSET,
+    loss_notes: str | Unset = UNSET,
+    competitor: str | Unset = UNSET,
+    cost_of_sale: Decimal | None | Unset = UNSET,
+    external_id: str | Unset = UNSET,
+) -> Deal:
+    fields = given(
+        account=account,
+        name=name,
+        stage=stage,
+        amount=amount,
+        created_on=created_on,
+        close_date=close_date,
+        owner=owner,
+        loss_reason=loss_reason,
+        loss_notes=loss_notes,
+        competitor=competitor,
+        cost_of_sale=cost_of_sale,
+        external_id=external_id,
+    )
     return save_validated(Deal(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def deal_update(*, workspace: Workspace, deal: Deal, **fields) -> Deal:
+def deal_update(
+    *,
+    workspace: Workspace,
+    deal: Deal,
+    account: Account | Unset = UNSET,
+    name: str | Unset = UNSET,
+    stage: str | Unset = UNSET,
+    amount: Decimal | None | Unset = UNSET,
+    created_on: dt.date | None | Unset = UNSET,
+    close_date: dt.date | None | Unset = UNSET,
+    owner: AbstractBaseUser | None | Unset = UNSET,
+    loss_reason: str | Unset = UNSET,
+    loss_notes: str | Unset = UNSET,
+    competitor: str | Unset = UNSET,
+    cost_of_sale: Decimal | None | Unset = UNSET,
+    external_id: str | Unset = UNSET,
+) -> Deal:
     check_owned(deal, workspace)
+    fields = given(
+        account=account,
+        name=name,
+        stage=stage,
+        amount=amount,
+        created_on=created_on,
+        close_date=close_date,
+        owner=owner,
+        loss_reason=loss_reason,
+        loss_notes=loss_notes,
+        competitor=competitor,
+        cost_of_sale=cost_of_sale,
+        external_id=external_id,
+    )
     return save_validated(deal, **fields)
 
 
@@ -40,13 +106,48 @@ def deal_delete(*, workspace: Workspace, deal: Deal) -> None:
 
 
 @transaction.atomic
-def deal_role_create(*, workspace: Workspace, **fields) -> DealRole:
+def deal_role_create(
+    *,
+    workspace: Workspace,
+    deal: Deal,
+    contact: Contact,
+    role: str,
+    is_primary: bool | Unset = UNSET,
+    stance: str | Unset = UNSET,
+    last_engaged_on: dt.date | None | Unset = UNSET,
+) -> DealRole:
+    fields = given(
+        deal=deal,
+        contact=contact,
+        role=role,
+        is_primary=is_primary,
+        stance=stance,
+        last_engaged_on=last_engaged_on,
+    )
     return save_validated(DealRole(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def deal_role_update(*, workspace: Workspace, deal_role: DealRole, **fields) -> DealRole:
+def deal_role_update(
+    *,
+    workspace: Workspace,
+    deal_role: DealRole,
+    deal: Deal | Unset = UNSET,
+    contact: Contact | Unset = UNSET,
+    role: str | Unset = UNSET,
+    is_primary: bool | Unset = UNSET,
+    stance: str | Unset = UNSET,
+    last_engaged_on: dt.date | None | Unset = UNSET,
+) -> DealRole:
     check_owned(deal_role, workspace)
+    fields = given(
+        deal=deal,
+        contact=contact,
+        role=role,
+        is_primary=is_primary,
+        stance=stance,
+        last_engaged_on=last_engaged_on,
+    )
     return save_validated(deal_role, **fields)
 
 
@@ -60,15 +161,40 @@ def deal_role_delete(*, workspace: Workspace, deal_role: DealRole) -> None:
 
 
 @transaction.atomic
-def business_case_create(*, workspace: Workspace, **fields) -> BusinessCase:
+def business_case_create(
+    *,
+    workspace: Workspace,
+    deal: Deal,
+    metric: str,
+    description: str | Unset = UNSET,
+    estimated_annual_value: Decimal | None | Unset = UNSET,
+) -> BusinessCase:
+    fields = given(
+        deal=deal,
+        metric=metric,
+        description=description,
+        estimated_annual_value=estimated_annual_value,
+    )
     return save_validated(BusinessCase(workspace=workspace), **fields)
 
 
 @transaction.atomic
 def business_case_update(
-    *, workspace: Workspace, business_case: BusinessCase, **fields
+    *,
+    workspace: Workspace,
+    business_case: BusinessCase,
+    deal: Deal | Unset = UNSET,
+    metric: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    estimated_annual_value: Decimal | None | Unset = UNSET,
 ) -> BusinessCase:
     check_owned(business_case, workspace)
+    fields = given(
+        deal=deal,
+        metric=metric,
+        description=description,
+        estimated_annual_value=estimated_annual_value,
+    )
     return save_validated(business_case, **fields)
 
 
@@ -82,18 +208,19 @@ def business_case_delete(*, workspace: Workspace, business_case: BusinessCase) -
 
 
 @transaction.atomic
-def tag_create(*, workspace: Workspace, **fields) -> Tag:
-    if "name" in fields:
-        fields["name"] = (fields["name"] or "").strip()
+def tag_create(*, workspace: Workspace, name: str, kind: str | Unset = UNSET) -> Tag:
+    fields = given(name=(name or "").strip(), kind=kind)
     return save_validated(Tag(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def tag_update(*, workspace: Workspace, tag: Tag, **fields) -> Tag:
+def tag_update(
+    *, workspace: Workspace, tag: Tag, name: str | Unset = UNSET, kind: str | Unset = UNSET
+) -> Tag:
     check_owned(tag, workspace)
-    if "name" in fields:
-        fields["name"] = (fields["name"] or "").strip()
-    return save_validated(tag, **fields)
+    if name is not UNSET:
+        name = (name or "").strip()
+    return save_validated(tag, **given(name=name, kind=kind))
 
 
 @transaction.atomic
@@ -118,11 +245,36 @@ def _check_related_workspace(workspace: Workspace, **related: Iterable) -> None:
 
 @transaction.atomic
 def conversation_create(
-    *, workspace: Workspace, participants: Iterable = (), tags: Iterable = (), **fields
+    *,
+    workspace: Workspace,
+    participants: Iterable[Contact] = (),
+    tags: Iterable[Tag] = (),
+    account: Account,
+    occurred_on: dt.date,
+    title: str,
+    deal: Deal | None | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    logged_by: AbstractBaseUser | None | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    duration_minutes: int | None | Unset = UNSET,
+    sentiment: str | Unset = UNSET,
+    stated_reason: str | Unset = UNSET,
 ) -> Conversation:
     """Log a conversation with its participants (contacts) and tags."""
     participants, tags = list(participants), list(tags)
     _check_related_workspace(workspace, participants=participants, tags=tags)
+    fields = given(
+        account=account,
+        deal=deal,
+        occurred_on=occurred_on,
+        kind=kind,
+        logged_by=logged_by,
+        title=title,
+        notes=notes,
+        duration_minutes=duration_minutes,
+        sentiment=sentiment,
+        stated_reason=stated_reason,
+    )
     conversation = save_validated(Conversation(workspace=workspace), **fields)
     conversation.participants.set(participants)
     conversation.tags.set(tags)
@@ -134,15 +286,36 @@ def conversation_update(
     *,
     workspace: Workspace,
     conversation: Conversation,
-    participants: Iterable | None = None,
-    tags: Iterable | None = None,
-    **fields,
+    participants: Iterable[Contact] | None = None,
+    tags: Iterable[Tag] | None = None,
+    account: Account | Unset = UNSET,
+    deal: Deal | None | Unset = UNSET,
+    occurred_on: dt.date | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    logged_by: AbstractBaseUser | None | Unset = UNSET,
+    title: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    duration_minutes: int | None | Unset = UNSET,
+    sentiment: str | Unset = UNSET,
+    stated_reason: str | Unset = UNSET,
 ) -> Conversation:
     """Change a conversation; participants and tags, when given, replace the old ones."""
     check_owned(conversation, workspace)
     participants = None if participants is None else list(participants)
     tags = None if tags is None else list(tags)
     _check_related_workspace(workspace, participants=participants, tags=tags)
+    fields = given(
+        account=account,
+        deal=deal,
+        occurred_on=occurred_on,
+        kind=kind,
+        logged_by=logged_by,
+        title=title,
+        notes=notes,
+        duration_minutes=duration_minutes,
+        sentiment=sentiment,
+        stated_reason=stated_reason,
+    )
     save_validated(conversation, **fields)
     if participants is not None:
         conversation.participants.set(participants)
@@ -162,13 +335,32 @@ def conversation_delete(*, workspace: Workspace, conversation: Conversation) -> 
 
 
 @transaction.atomic
-def action_item_create(*, workspace: Workspace, **fields) -> ActionItem:
+def action_item_create(
+    *,
+    workspace: Workspace,
+    conversation: Conversation,
+    text: str,
+    owner: AbstractBaseUser | None | Unset = UNSET,
+    due_on: dt.date | None | Unset = UNSET,
+    done: bool | Unset = UNSET,
+) -> ActionItem:
+    fields = given(conversation=conversation, text=text, owner=owner, due_on=due_on, done=done)
     return save_validated(ActionItem(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def action_item_update(*, workspace: Workspace, action_item: ActionItem, **fields) -> ActionItem:
+def action_item_update(
+    *,
+    workspace: Workspace,
+    action_item: ActionItem,
+    conversation: Conversation | Unset = UNSET,
+    text: str | Unset = UNSET,
+    owner: AbstractBaseUser | None | Unset = UNSET,
+    due_on: dt.date | None | Unset = UNSET,
+    done: bool | Unset = UNSET,
+) -> ActionItem:
     check_owned(action_item, workspace)
+    fields = given(conversation=conversation, text=text, owner=owner, due_on=due_on, done=done)
     return save_validated(action_item, **fields)
 
 
@@ -183,7 +375,7 @@ def action_item_delete(*, workspace: Workspace, action_item: ActionItem) -> None
 
 @transaction.atomic
 def deal_scorecard_set(
-    *, workspace: Workspace, deal: Deal, items: Iterable[dict], user=None
+    *, workspace: Workspace, deal: Deal, items: Iterable[dict], user: AbstractBaseUser | None = None
 ) -> None:
     """Set MEDDPICC letters of a deal by hand: ``[{"key", "status", "note"?}]``.
 

@@ -1,36 +1,44 @@
-"""Writes for personas, contacts and advocacy edges (STYLE.md §2: validate, then save)."""
+"""Writes for personas, contacts and advocacy edges (STYLE.md §2: validate, then save).
+
+Each service names the fields it writes. A field left at ``UNSET`` is not given: an update
+leaves it as it is, a create leaves the model's default (so a PATCH changes only what it names).
+"""
 
 from django.db import transaction
 
-from accounts_app.models import Workspace
-from common.exceptions import ApplicationError
+from accounts_app.models import Account, Workspace
+from common.services import UNSET, Unset, check_owned, given, save_validated
 
 from .models import Advocacy, Contact, Persona
 
 
-def check_owned(obj, workspace: Workspace) -> None:
-    """A service never changes another workspace's row, whatever its caller passed."""
-    if obj.workspace_id != workspace.pk:
-        raise ApplicationError(f"This {obj._meta.verbose_name} belongs to another workspace.")
-
-
-def save_validated(obj, **fields):
-    """Set the fields, run every model rule and constraint (full_clean), then save."""
-    for field, value in fields.items():
-        setattr(obj, field, value)
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
 @transaction.atomic
-def persona_create(*, workspace: Workspace, **fields) -> Persona:
+def persona_create(
+    *,
+    workspace: Workspace,
+    name: str,
+    kind: str,
+    goals: str | Unset = UNSET,
+    pains: str | Unset = UNSET,
+    success_metric: str | Unset = UNSET,
+) -> Persona:
+    fields = given(name=name, kind=kind, goals=goals, pains=pains, success_metric=success_metric)
     return save_validated(Persona(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def persona_update(*, workspace: Workspace, persona: Persona, **fields) -> Persona:
+def persona_update(
+    *,
+    workspace: Workspace,
+    persona: Persona,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    goals: str | Unset = UNSET,
+    pains: str | Unset = UNSET,
+    success_metric: str | Unset = UNSET,
+) -> Persona:
     check_owned(persona, workspace)
+    fields = given(name=name, kind=kind, goals=goals, pains=pains, success_metric=success_metric)
     return save_validated(persona, **fields)
 
 
@@ -42,13 +50,68 @@ def persona_delete(*, workspace: Workspace, persona: Persona) -> None:
 
 
 @transaction.atomic
-def contact_create(*, workspace: Workspace, **fields) -> Contact:
+def contact_create(
+    *,
+    workspace: Workspace,
+    account: Account,
+    last_name: str,
+    first_name: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    department: str | Unset = UNSET,
+    seniority: str | Unset = UNSET,
+    persona: Persona | None | Unset = UNSET,
+    reports_to: Contact | None | Unset = UNSET,
+    external_id: str | Unset = UNSET,
+    has_left: bool | Unset = UNSET,
+) -> Contact:
+    fields = given(
+        account=account,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        email=email,
+        department=department,
+        seniority=seniority,
+        persona=persona,
+        reports_to=reports_to,
+        external_id=external_id,
+        has_left=has_left,
+    )
     return save_validated(Contact(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def contact_update(*, workspace: Workspace, contact: Contact, **fields) -> Contact:
+def contact_update(
+    *,
+    workspace: Workspace,
+    contact: Contact,
+    account: Account | Unset = UNSET,
+    first_name: str | Unset = UNSET,
+    last_name: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    department: str | Unset = UNSET,
+    seniority: str | Unset = UNSET,
+    persona: Persona | None | Unset = UNSET,
+    reports_to: Contact | None | Unset = UNSET,
+    external_id: str | Unset = UNSET,
+    has_left: bool | Unset = UNSET,
+) -> Contact:
     check_owned(contact, workspace)
+    fields = given(
+        account=account,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        email=email,
+        department=department,
+        seniority=seniority,
+        persona=persona,
+        reports_to=reports_to,
+        external_id=external_id,
+        has_left=has_left,
+    )
     return save_validated(contact, **fields)
 
 
@@ -60,13 +123,28 @@ def contact_delete(*, workspace: Workspace, contact: Contact) -> None:
 
 
 @transaction.atomic
-def advocacy_create(*, workspace: Workspace, **fields) -> Advocacy:
+def advocacy_create(
+    *,
+    workspace: Workspace,
+    advocate: Contact,
+    audience: Contact,
+    note: str | Unset = UNSET,
+) -> Advocacy:
+    fields = given(advocate=advocate, audience=audience, note=note)
     return save_validated(Advocacy(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def advocacy_update(*, workspace: Workspace, advocacy: Advocacy, **fields) -> Advocacy:
+def advocacy_update(
+    *,
+    workspace: Workspace,
+    advocacy: Advocacy,
+    advocate: Contact | Unset = UNSET,
+    audience: Contact | Unset = UNSET,
+    note: str | Unset = UNSET,
+) -> Advocacy:
     check_owned(advocacy, workspace)
+    fields = given(advocate=advocate, audience=audience, note=note)
     return save_validated(advocacy, **fields)
 
 

@@ -1,7 +1,18 @@
 """Reads of deals_app, split by topic: list querysets and aggregates (``lists``), per-deal
-intelligence — people, influence graph, persona map, scorecard (``intelligence``) — and risk
-warnings, one deal or many at once (``risks``). Everything is importable from here."""
+intelligence — people, influence graph, persona map, scorecard (``intelligence``) — risk
+warnings, one deal or many at once (``risks``), and the reads of the deal page (``deal_page``)
+and the account pages (``accounts``). Everything is importable from here."""
 
+from .accounts import ACCOUNT_TIMELINE_SIZE, AccountPage, account_list_filtered, account_page
+from .deal_page import (
+    TIMELINE_LIMIT,
+    DealPage,
+    deal_choosable_contacts,
+    deal_get,
+    deal_page,
+    deal_role_get,
+    deal_roles_with_contacts,
+)
 from .intelligence import (
     ENGAGEMENT_WINDOW_DAYS,
     GRAPH_CONTACT_COLUMNS,
@@ -63,6 +74,17 @@ from .risks import (
 )
 
 __all__ = [
+    "ACCOUNT_TIMELINE_SIZE",
+    "TIMELINE_LIMIT",
+    "AccountPage",
+    "DealPage",
+    "account_list_filtered",
+    "account_page",
+    "deal_choosable_contacts",
+    "deal_get",
+    "deal_page",
+    "deal_role_get",
+    "deal_roles_with_contacts",
     "DEAL_SORTS",
     "DIMENSIONS",
     "ENGAGEMENT_WINDOW_DAYS",

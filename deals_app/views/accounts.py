@@ -2,20 +2,17 @@
 contacts (an org chart by reporting line), deals and conversation timeline."""
 
 from django import forms
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.views.generic import TemplateView
 
 from accounts_app.models import SIZE_BANDS, Account, DeploymentModel, Infrastructure, Lifecycle
 from accounts_app.scoping import WorkspaceViewMixin
-from deals_app.forms import _FilterForm
-from deals_app.models import Conversation, Deal
-from deals_app.selectors import ACCOUNT_LIST_DIMENSIONS, account_dimension_q
+from deals_app.forms.filters import _FilterForm
+from deals_app.selectors import account_list_filtered, account_page
 from personas_app.models import Contact
 
 from .lists import PagedListView
 
-TIMELINE_SIZE = 25
 SIZE_BAND_LABELS = dict(SIZE_BANDS)
 
 
@@ -69,17 +66,7 @@ class AccountListView(PagedListView):
     def get_queryset(self):
         self.filter_form = AccountFilterForm(self.request.GET)
         filters = self.filter_form.filters
-        accounts = Account.objects.for_workspace(self.workspace).order_by("name", "id")
-        if filters["q"]:
-            accounts = accounts.filter(
-                Q(name__icontains=filters["q"]) | Q(domain__icontains=filters["q"])
-            )
-        for dimension in ACCOUNT_LIST_DIMENSIONS:
-            if filters[dimension]:
-                accounts = accounts.filter(
-                    account_dimension_q(dimension, filters[dimension], prefix="")
-                )
-        return accounts
+        return account_list_filtered(workspace=self.workspace, filters=filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter_form=self.filter_form, **kwargs)
@@ -104,32 +91,16 @@ class AccountDetailView(WorkspaceViewMixin, TemplateView):
     write_roles = ("sales", "pm")
 
     def get_context_data(self, **kwargs):
-        account = get_object_or_404(Account.objects.for_workspace(self.workspace), pk=kwargs["pk"])
-        _label_sizes([account])
-        contacts = list(
-            Contact.objects.for_workspace(self.workspace)
-            .filter(account=account)
-            .select_related("persona")
-            .order_by("last_name", "first_name")
-        )
-        deals = (
-            Deal.objects.for_workspace(self.workspace)
-            .filter(account=account)
-            .select_related("owner")
-            .order_by("-created_on", "-id")
-        )
-        conversations = (
-            Conversation.objects.for_workspace(self.workspace)
-            .filter(account=account)
-            .select_related("deal", "logged_by")
-            .prefetch_related("tags")
-            .order_by("-occurred_on", "-id")[:TIMELINE_SIZE]
-        )
+        try:
+            page = account_page(workspace=self.workspace, pk=kwargs["pk"])
+        except Account.DoesNotExist:
+            raise Http404("No Account matches the given query.") from None
+        _label_sizes([page.account])
         return super().get_context_data(
-            account=account,
-            org_chart=org_chart(contacts),
-            contact_count=len(contacts),
-            deals=deals,
-            conversations=conversations,
+            account=page.account,
+            org_chart=org_chart(page.contacts),
+            contact_count=len(page.contacts),
+            deals=page.deals,
+            conversations=page.conversations,
             **kwargs,
         )

@@ -1,14 +1,10 @@
-"""Forms that read the GET filters of the deal pages (the conversation timeline's are in
-conversations_app.forms).
-
-An invalid filter value is ignored (the default applies) rather than answered with an error page.
-"""
+"""The pipeline's GET filters, sort and view."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from .models import Deal
-from .selectors import (
+from deals_app.models import Deal
+from deals_app.selectors import (
     DEAL_SORTS,
     DIMENSIONS,
     NO_VALUE,
@@ -18,26 +14,10 @@ from .selectors import (
     STAGE_OPEN,
 )
 
+from .filters import _FilterForm
+
 # Owner filter values besides a member's id.
 OWNER_ME, OWNER_NONE = "me", "none"
-
-
-class _FilterForm(forms.Form):
-    """A GET filter form whose ``filters`` are the cleaned values, or the defaults when invalid."""
-
-    defaults: dict = {}
-
-    @property
-    def filters(self) -> dict:
-        values = dict(self.defaults)
-        self.is_valid()  # fills cleaned_data with the valid fields only
-        values.update({k: v for k, v in self.cleaned_data.items() if v})
-        return values
-
-    @property
-    def is_filtered(self) -> bool:
-        """True when the user narrowed the list beyond the defaults."""
-        return any(self.filters.get(k) != self.defaults.get(k) for k in self.fields)
 
 
 class DealFilterForm(_FilterForm):

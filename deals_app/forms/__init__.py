@@ -1,0 +1,37 @@
+"""The deals app's forms, one module per topic; every name is re-exported here.
+
+- ``filters``: the base of the list pages' GET filter forms
+- ``pipeline``: the pipeline's filters (the timeline's are in conversations_app.forms)
+- ``persona_map``, ``deal``: the deal page's edit forms
+"""
+
+from .deal import AUTO, CloseDealForm, ScorecardForm, close_changes
+from .filters import _FilterForm as _FilterForm
+from .persona_map import (
+    AddPersonForm,
+    AdvocacyForm,
+    HasLeftForm,
+    RemoveAdvocacyForm,
+    RemoveRoleForm,
+    ReportsToForm,
+    StanceForm,
+)
+from .persona_map import _PeopleForm as _PeopleForm
+from .pipeline import OWNER_ME, OWNER_NONE, DealFilterForm
+
+__all__ = [
+    "AUTO",
+    "OWNER_ME",
+    "OWNER_NONE",
+    "AddPersonForm",
+    "AdvocacyForm",
+    "CloseDealForm",
+    "DealFilterForm",
+    "HasLeftForm",
+    "RemoveAdvocacyForm",
+    "RemoveRoleForm",
+    "ReportsToForm",
+    "ScorecardForm",
+    "StanceForm",
+    "close_changes",
+]
