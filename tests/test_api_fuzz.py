@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts_app.models import Membership
-from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

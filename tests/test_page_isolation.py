@@ -21,8 +21,8 @@ from common.models import WorkspaceOwnedModel
 from deals_app.imports import jobs
 from deals_app.models import ImportJob
 from deals_app.views.deal_detail import FORMS as DEAL_FORMS
-from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

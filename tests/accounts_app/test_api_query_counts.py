@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts_app.models import Membership
-from tests.api_support import build_world, member_client
+from tests.api_support import member_client
 from tests.factories import WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

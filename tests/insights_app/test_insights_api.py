@@ -24,7 +24,6 @@ from tests.factories import (
     FeatureRequestFactory,
     SegmentFactory,
 )
-from tests.insights_app.insights_world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +61,9 @@ def reader(workspace):
 
 
 @pytest.fixture
-def world(workspace):
-    data = build_world(workspace)
+def world(workspace, figured_world):
+    """The figured world (tests/conftest.py), plus a feature mention and an evidence."""
+    data = figured_world
     FeatureMentionFactory(
         workspace=workspace,
         feature=FeatureRequestFactory(workspace=workspace),
