@@ -7,6 +7,17 @@ from tests.insights_app.faults_support import require_postgresql, require_redis,
 from tests.world import build_figured_world, build_world
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hypothesis_home(tmp_path_factory):
+    """Hypothesis (under schemathesis) keeps its caches in a temporary folder, not in
+    ``.hypothesis/`` of the working tree."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+    yield
+    set_hypothesis_home_dir(None)
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory.create(name="Acme Observability", slug="acme")
