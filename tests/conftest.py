@@ -6,6 +6,9 @@ from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.insights_app.faults_support import require_postgresql, require_redis, running_workers
 from tests.world import build_figured_world, build_world
 
+# assert_query_baseline: exact query counts per endpoint, tests/query_counts.json.
+pytest_plugins = ["tests.query_counts"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _hypothesis_home(tmp_path_factory):

@@ -136,11 +136,11 @@ class TestPublishing:
 
 @pytest.mark.django_db
 class TestFreshness:
-    def test_unchanged_data_is_a_cheap_skip(self, workspace, django_assert_max_num_queries):
+    def test_unchanged_data_is_a_cheap_skip(self, workspace, assert_query_baseline):
         add_data(workspace, accounts=3)
         first = insights_recompute(workspace_id=workspace.pk)
 
-        with django_assert_max_num_queries(5):
+        with assert_query_baseline("insights_recompute of unchanged data (skipped)"):
             again = insights_recompute(workspace_id=workspace.pk)
 
         assert again.outcome == "skipped"
