@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 # pytest-xdist workers: one per core by default; `make test PYTEST_WORKERS=0` runs serially
-# (plain `.venv/bin/pytest` is serial too). Each worker has its own test database.
+# (plain `.venv/bin/pytest` is serial too). Each worker has its own test database; the
+# tests that start Celery workers share one xdist worker (loadgroup, tests/conftest.py).
 PYTEST_WORKERS ?= auto
 # The embedded demo: SQLite in the project, tasks in-process, whatever .env or the shell says.
 DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(CURDIR)/db.sqlite3'
@@ -50,7 +51,7 @@ run: $(STAMP)
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

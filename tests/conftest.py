@@ -92,3 +92,12 @@ def shared_workers(test_database_url, redis_url, tmp_path):
         database_url=test_database_url, broker_url=redis_url, folder=tmp_path, prefixed=True
     ) as workers:
         yield workers
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``--dist loadgroup``), the tests that start real Celery workers run in
+    one xdist worker, one after another: the kill-at-a-random-point tests time their kills from
+    a warm-up run, which another test's workers running at the same time would throw off."""
+    for item in items:
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("celery-workers"))
