@@ -222,7 +222,10 @@ class TestIsolation:
         assert theirs.get(f"/api/v1/tasks/{task_id}/").status_code == 200
         assert mine.get(f"/api/v1/tasks/{task_id}/").status_code == 404
 
-    @pytest.mark.parametrize("task_id", [str(uuid.uuid4()), "not-a-uuid", "1"])
+    # Fixed ids: xdist workers must collect the same test names (a uuid4 id differs per process).
+    @pytest.mark.parametrize(
+        "task_id", [str(uuid.uuid4()), "not-a-uuid", "1"], ids=["unknown-uuid", "not-a-uuid", "1"]
+    )
     def test_an_unknown_task_is_a_json_404(self, workspace, task_id):
         client, _ = member_client(workspace)
 
