@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core by default; `make test PYTEST_WORKERS=0` runs serially
+# (plain `.venv/bin/pytest` is serial too). Each worker has its own test database; the
+# tests that start Celery workers share one xdist worker (loadgroup, tests/conftest.py).
+PYTEST_WORKERS ?= auto
 # The embedded demo: SQLite in the project, tasks in-process, whatever .env or the shell says.
 DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(CURDIR)/db.sqlite3'
 # lint/migrate/worker default to DEBUG on (no secret needed); export DJANGO_DEBUG=false to override.
@@ -17,7 +21,8 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
 help:
 	@echo "make run      set up .venv, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
-	@echo "make test     set up .venv and run the test suite (DATABASE_URL, REDIS_URL honoured)"
+	@echo "make test     set up .venv and run the test suite on every core (DATABASE_URL, REDIS_URL"
+	@echo "              honoured; PYTEST_ARGS='-m \"not slow\"' skips the fuzzer, PYTEST_WORKERS=0 is serial)"
 	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
 	@echo "make migrate  apply migrations to the database in DATABASE_URL (SQLite by default)"
 	@echo "make worker   a Celery worker on the celery and insights queues (needs REDIS_URL)"
@@ -46,7 +51,7 @@ run: $(STAMP)
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ Every operation of /api/schema/ gets schema-valid and schema-invalid requests, a
 as an admin of a seeded workspace, some aimed at real rows. Not one answer may be a server
 error, and every answer must match the schema: a documented status code, content type,
 headers and body. A fixed seed makes the run repeatable; FUZZ_EXAMPLES scales it.
+Marked slow (minutes): `-m "not slow"` skips it locally; CI (.ci/run) runs it.
 """
 
 import logging
@@ -28,10 +29,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts_app.models import Membership
-from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.world import build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SEED = 20260301
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))  # per operation and mode

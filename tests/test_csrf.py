@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts_app.models import Membership
 from common.models import WorkspaceOwnedModel
 from crm_app.services import import_jobs as jobs
-from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from common.models import WorkspaceOwnedModel
 from crm_app.models import ImportJob
 from crm_app.services import import_jobs as jobs
 from deals_app.views.deal_detail import FORMS as DEAL_FORMS
-from tests.api_support import build_world
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from rest_framework.test import APIClient
 
 from accounts_app.models import Membership
 from deals_app.models import Conversation, Deal
-from tests.api_support import api_client, build_world, member_client
+from tests.api_support import api_client, member_client
 from tests.factories import AccountFactory, DealFactory, MembershipFactory, WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

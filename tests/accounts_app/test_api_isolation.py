@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts_app.models import Membership
-from tests.api_support import build_world, member_client
+from tests.api_support import member_client
 from tests.factories import MembershipFactory, WorkspaceFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 

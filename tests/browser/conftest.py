@@ -92,3 +92,39 @@ def page(request, browser, live_server, page_log):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+# The people of the journeys: workspace "acme" (tests/conftest.py ``workspace``) and its members.
+
+PASSWORD = "correct-horse-battery"  # UserFactory's password
+
+
+@pytest.fixture
+def acme_member(workspace):
+    """acme_member(username, role, first_name="", last_name="") -> a member of the "acme"
+    workspace who signs in with UserFactory's password."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    def make(username, role, first_name="", last_name=""):
+        user = UserFactory.create(username=username, first_name=first_name, last_name=last_name)
+        MembershipFactory.create(user=user, workspace=workspace, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def sign_in(page):
+    """sign_in(username, next_url="/login/", press_enter=False): the sign-in form, filled in and
+    sent with the button (or with Enter in the password field)."""
+
+    def fill(username, next_url="/login/", *, press_enter=False):
+        page.goto(next_url)
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        if press_enter:
+            page.get_by_label("Password").press("Enter")
+        else:
+            page.get_by_role("button", name="Sign in").click()
+
+    return fill

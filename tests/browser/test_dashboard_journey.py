@@ -14,14 +14,10 @@ from insights_app.services import insights_recompute
 from tests.factories import (
     AccountFactory,
     DealFactory,
-    MembershipFactory,
-    UserFactory,
-    WorkspaceFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # UserFactory's password
 CHARTS = 9
 DRAWN = 20_000  # plotly.js is 4.6 MB of script: on a busy machine drawing takes seconds
 
@@ -31,10 +27,8 @@ QUARTER = f"{CLOSED_ON.year}Q{(CLOSED_ON.month - 1) // 3 + 1}"
 
 
 @pytest.fixture
-def book():
-    workspace = WorkspaceFactory.create(name="Acme Observability", slug="acme")
-    user = UserFactory.create(username="elena", first_name="Elena", last_name="Novak")
-    MembershipFactory.create(user=user, workspace=workspace, role="exec")
+def book(workspace, acme_member):
+    acme_member("elena", "exec", "Elena", "Novak")
     for industry, infrastructure, stages in (
         ("Fintech", "virtual_machines", ("closed_won", "closed_lost", "proposal")),
         ("Retail", "containers", ("closed_won", "evaluation")),
@@ -71,11 +65,8 @@ def click_bar(page, chart: str, index: int) -> None:
     page.mouse.click(x, y)
 
 
-def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, book):
-    page.goto("/login/")
-    page.get_by_label("Username").fill("elena")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, book, sign_in):
+    sign_in("elena")
     expect(page).to_have_url(re.compile(r"/dashboard/"))
 
     expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
@@ -116,13 +107,11 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
     assert page_log.foreign_requests == []
 
 
-def test_a_product_manager_recomputes_and_the_page_reloads(page, page_log, live_server, book):
-    user = UserFactory.create(username="pia")
-    MembershipFactory.create(user=user, workspace=book, role="pm")
-    page.goto("/login/?next=/dashboard/")
-    page.get_by_label("Username").fill("pia")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def test_a_product_manager_recomputes_and_the_page_reloads(
+    page, page_log, live_server, book, acme_member, sign_in
+):
+    acme_member("pia", "pm")
+    sign_in("pia", "/login/?next=/dashboard/")
     expect(page).to_have_url(re.compile(r"/dashboard/"))
     before = page.locator("time").get_attribute("datetime")
     expect(page.locator(".js-plotly-plot")).to_have_count(

@@ -11,14 +11,10 @@ from tests.factories import (
     ContactFactory,
     DealFactory,
     DealRoleFactory,
-    MembershipFactory,
-    UserFactory,
-    WorkspaceFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # UserFactory's password
 
 COUNT_NODES = """() => {
   const plot = document.querySelector('#persona-map.js-plotly-plot');
@@ -30,10 +26,8 @@ COUNT_ARROWS = "() => (document.querySelector('#persona-map').layout.annotations
 
 
 @pytest.fixture
-def deal_without_path():
-    workspace = WorkspaceFactory.create(name="Acme Observability", slug="acme")
-    user = UserFactory.create(username="sam", first_name="Sam", last_name="Carter")
-    MembershipFactory.create(user=user, workspace=workspace, role="sales")
+def deal_without_path(workspace, acme_member):
+    acme_member("sam", "sales", "Sam", "Carter")
     account = AccountFactory.create(workspace=workspace, name="Initech")
     deal = DealFactory.create(account=account, workspace=workspace, name="Initech platform")
     ines = ContactFactory.create(
@@ -50,12 +44,9 @@ def deal_without_path():
 
 
 def test_sales_lead_adds_the_missing_advocacy_and_the_warning_goes_away(
-    page, page_log, live_server, deal_without_path
+    page, page_log, live_server, deal_without_path, sign_in
 ):
-    page.goto("/login/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in("sam")
     expect(page).to_have_url(re.compile(r"/deals/"))
 
     page.get_by_role("link", name="Initech platform").click()

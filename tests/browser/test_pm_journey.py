@@ -18,9 +18,6 @@ from tests.factories import (
     AssumptionFactory,
     ConversationFactory,
     EvidenceFactory,
-    MembershipFactory,
-    UserFactory,
-    WorkspaceFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,10 +27,8 @@ BAD_REQUEST = "the server responded with a status of 400 (Bad Request)"
 
 
 @pytest.fixture
-def pm_day():
-    workspace = WorkspaceFactory.create(name="Acme Observability", slug="acme")
-    pat = UserFactory.create(username="pat", first_name="Pat", last_name="Morgan")
-    MembershipFactory.create(user=pat, workspace=workspace, role="pm")
+def pm_day(workspace, acme_member):
+    pat = acme_member("pat", "pm", "Pat", "Morgan")
     account = AccountFactory.create(workspace=workspace, name="Initech")
     call = ConversationFactory.create(
         account=account, logged_by=pat, title="Initech discovery call"

@@ -29,7 +29,7 @@ from crm_app.models import ImportJob
 from crm_app.services.import_jobs import import_job_create, import_job_execute, import_job_start
 from deals_app.models import Deal
 from tests.factories import WorkspaceFactory
-from tests.insights_app.faults_support import shared_workers, wait_until  # noqa: F401
+from tests.insights_app.faults_support import wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -81,7 +81,7 @@ def csv_files(tmp_path):
 
 
 @pytest.fixture
-def to_test_queue(shared_workers, monkeypatch):  # noqa: F811
+def to_test_queue(shared_workers, monkeypatch):
     """import_job_start's send of ``import_execute`` goes to the test's queue; returns task ids."""
     sent: list[str] = []
     send = tasks.import_execute.apply_async
@@ -125,7 +125,7 @@ def _assert_imported_once(workspace, job):
 
 
 def test_a_worker_killed_at_a_random_point_of_an_import_20_times(
-    shared_workers,  # noqa: F811
+    shared_workers,
     to_test_queue,
     csv_files,
 ):

@@ -4,15 +4,10 @@ import pytest
 
 from accounts_app.models import Membership
 from deals_app.models import Deal, DealRole
-from tests.api_support import build_world, member_client
+from tests.api_support import member_client
 from tests.factories import AccountFactory, ContactFactory, DealFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(workspace):
-    return build_world(workspace)
 
 
 @pytest.fixture

@@ -1,16 +1,22 @@
-"""Shared plumbing of the fault tests: real worker processes, tasks sent to them, kills.
+"""Real Celery worker processes for the tests that need one (marker ``redis``).
 
-Workers are ``celery -A tests.insights_app.faults_app worker`` subprocesses with the settings of
-``faults_worker_settings.py`` on this run's PostgreSQL test database. On the shared Redis they
-use a key prefix and a queue of their own, so nothing else on that Redis is touched.
+Workers are ``celery -A <app> worker`` subprocesses on this run's test database (under
+pytest-xdist, the xdist worker's own ``test_<name>_gw<N>``: the URL is built from the live
+connection's settings) and on the Redis in REDIS_URL. Each test's workers listen on a queue of
+their own and, for ``shared_workers``, keep their keys under a prefix of their own that names
+the xdist worker, so parallel tests never take each other's tasks or delete each other's keys.
+The fixtures (``redis_url``, ``test_database_url``, ``celery_workers``, ``shared_workers``)
+are in tests/conftest.py.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +69,8 @@ class Workers:
     folder: Path
     queue: str
     prefix: str = ""
+    app: str = "tests.insights_app.faults_app"
+    settings: str = "tests.insights_app.faults_worker_settings"
     env: dict = field(default_factory=dict)
     started: list[Worker] = field(default_factory=list)
 
@@ -72,11 +80,17 @@ class Workers:
         path.mkdir(exist_ok=True)
         return path
 
-    def start(self, name: str, *, pool="solo", concurrency=1, beat=False, **env) -> Worker:
+    def start(
+        self, name: str, *, pool="solo", concurrency=1, beat=False, app=None, settings=None, **env
+    ) -> Worker:
+        """A worker process on this test's queue; ``app``/``settings`` default to the fault
+        hooks and settings (``config`` and ``config.settings`` are production's own)."""
         log = self.folder / f"worker-{name}-{len(self.started)}.log"
+        queues = re.sub(r"[^\w-]", "-", self.queue)  # "celery,insights" is no node name
+        node = f"{queues}-{name}-{len(self.started)}"
         environment = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.insights_app.faults_worker_settings",
+            "DJANGO_SETTINGS_MODULE": settings or self.settings,
             "DJANGO_SECRET_KEY": "celery-worker-test-secret",
             "DJANGO_DEBUG": "false",
             "DJANGO_CONN_MAX_AGE": "0",
@@ -89,9 +103,9 @@ class Workers:
         }
         command = [
             sys.executable,
-            *("-m", "celery", "-A", "tests.insights_app.faults_app", "worker"),
+            *("-m", "celery", "-A", app or self.app, "worker"),
             *(f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO"),
-            *("--queues", self.queue, "--hostname", f"{name}-{len(self.started)}@%h"),
+            *("--queues", self.queue, "--hostname", f"{node}@%h"),
             *("--without-gossip", "--without-mingle", "--without-heartbeat"),
         ]
         if beat:
@@ -175,40 +189,46 @@ def require_redis(url: str) -> str:
     return url
 
 
-def forget_prefix(url: str, prefix: str) -> None:
+def forget(url: str, *, prefix: str, queue: str) -> None:
+    """Remove what this test left in Redis: every key under its prefix or, without a prefix,
+    what kombu keeps for its queue (never anything of another test)."""
     import redis
 
     client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if prefix:
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+    else:
+        keys = [queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"]
     if keys:
         client.delete(*keys)
 
 
-@pytest.fixture
-def shared_workers(transactional_db, tmp_path):
-    """Workers on the shared Redis (REDIS_URL) under a key prefix and queue of this test; this
-    process sends through the same prefix. Yields a ``Workers``."""
-    from django.db import connection
+def unique_name(kind: str) -> str:
+    """A name no other test uses, naming the xdist worker (gw0, gw1, … or main) for the logs."""
+    xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"deallens-{kind}-{xdist_worker}-{uuid.uuid4().hex[:10]}"
 
-    database_url = require_postgresql(connection)
-    broker_url = require_redis(os.environ.get("REDIS_URL", ""))
-    prefix = f"deallens-faults-{uuid.uuid4().hex[:10]}:"
+
+@contextmanager
+def running_workers(*, database_url: str, broker_url: str, folder: Path, prefixed: bool):
+    """``Workers`` on a queue of this test; with ``prefixed``, also under a Redis key prefix of
+    this test, which this process's Celery app sends through too. Stops them all at the end."""
+    name = unique_name("faults" if prefixed else "test")
+    prefix = f"{name}:" if prefixed else ""
     workers = Workers(
-        broker_url=broker_url,
-        database_url=database_url,
-        folder=tmp_path,
-        queue=prefix.rstrip(":"),
-        prefix=prefix,
+        broker_url=broker_url, database_url=database_url, folder=folder, queue=name, prefix=prefix
     )
     conf = celery_app.conf
     saved = (conf.task_always_eager, conf.broker_transport_options)
-    conf.task_always_eager = False
-    conf.broker_transport_options = {**saved[1], "global_keyprefix": prefix}
-    celery_app._after_fork()  # pooled connections were made with the old options
+    if prefixed:
+        conf.task_always_eager = False
+        conf.broker_transport_options = {**saved[1], "global_keyprefix": prefix}
+        celery_app._after_fork()  # pooled connections were made with the old options
     try:
         yield workers
     finally:
         workers.stop_all()
-        conf.task_always_eager, conf.broker_transport_options = saved
-        celery_app._after_fork()
-        forget_prefix(broker_url, prefix)
+        if prefixed:
+            conf.task_always_eager, conf.broker_transport_options = saved
+            celery_app._after_fork()
+        forget(broker_url, prefix=prefix, queue=workers.queue)

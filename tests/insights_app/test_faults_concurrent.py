@@ -15,8 +15,8 @@ import pytest
 from insights_app import tasks
 from insights_app.models import InsightSnapshot, InsightState, InsightTask
 from insights_app.services import insight_task_create, insights_compute
-from tests.insights_app.faults_support import shared_workers, wait_until  # noqa: F401
-from tests.insights_app.test_snapshots import add_data
+from tests.insights_app.faults_support import wait_until
+from tests.world import add_data
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ CONCURRENT = 10
 
 def test_ten_concurrent_recomputes_leave_one_consistent_snapshot(
     workspace,
-    shared_workers,  # noqa: F811
+    shared_workers,
 ):
     workers = shared_workers
     add_data(workspace, accounts=3)

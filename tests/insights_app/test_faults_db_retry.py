@@ -13,8 +13,8 @@ import pytest
 from insights_app import tasks
 from insights_app.models import InsightSnapshot, InsightState, InsightTask
 from insights_app.services import insight_task_create, insights_compute
-from tests.insights_app.faults_support import shared_workers, wait_until  # noqa: F401
-from tests.insights_app.test_snapshots import add_data
+from tests.insights_app.faults_support import wait_until
+from tests.world import add_data
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ FAILURES = 2
 
 def test_a_transient_database_error_is_retried_with_backoff_then_succeeds_once(
     workspace,
-    shared_workers,  # noqa: F811
+    shared_workers,
 ):
     workers = shared_workers
     add_data(workspace, accounts=2)

@@ -30,8 +30,8 @@ from insights_app.selectors import snapshot_published_get
 from insights_app.services import insight_task_create, insights_compute
 from tests.api_support import member_client
 from tests.factories import DealFactory, SegmentFactory
-from tests.insights_app.faults_support import shared_workers, wait_until  # noqa: F401
-from tests.insights_app.test_snapshots import add_data
+from tests.insights_app.faults_support import wait_until
+from tests.world import add_data
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +112,7 @@ def _assert_one_published_version_equal_to_a_synchronous_recompute(workspace, ex
 
 def test_a_worker_killed_at_a_random_point_of_a_recompute_20_times(
     workspace,
-    shared_workers,  # noqa: F811
+    shared_workers,
 ):
     workers = shared_workers
     rng = random.Random(int(uuid.uuid4()) % 10**6)

@@ -32,7 +32,7 @@ from config import celery_app
 from deals_app.models import Deal
 from insights_app.models import InsightState
 from insights_app.services import insights_recompute
-from tests.api_support import build_world, member_client
+from tests.api_support import member_client
 from tests.factories import ConversationFactory
 from tests.insights_app.faults_support import (
     Workers,
@@ -40,7 +40,7 @@ from tests.insights_app.faults_support import (
     unavailable,
     wait_until,
 )
-from tests.insights_app.test_snapshots import add_data
+from tests.world import add_data, build_world
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -24,7 +24,6 @@ from tests.factories import (
     FeatureRequestFactory,
     SegmentFactory,
 )
-from tests.insights_app.insights_world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +61,9 @@ def reader(workspace):
 
 
 @pytest.fixture
-def world(workspace):
-    data = build_world(workspace)
+def world(workspace, figured_world):
+    """The figured world (tests/conftest.py), plus a feature mention and an evidence."""
+    data = figured_world
     FeatureMentionFactory(
         workspace=workspace,
         feature=FeatureRequestFactory(workspace=workspace),
@@ -160,11 +160,12 @@ class TestReads:
         assert response.json() == {"dimension": ["This query parameter is required."]}
 
     def test_reads_never_compute_and_take_a_constant_few_queries(
-        self, workspace, world, reader, django_assert_max_num_queries
+        self, workspace, world, reader, assert_query_baseline
     ):
         insights_recompute(workspace_id=workspace.pk)
 
-        with django_assert_max_num_queries(6):  # auth, membership, snapshot, segment lookup
+        # auth, membership, snapshot, segment lookup
+        with assert_query_baseline("api GET /api/v1/insights/segments/?dimension=segment:<id>"):
             response = get(reader, "segments", f"segment:{world['segments']['vms'].pk}")
         assert response.status_code == 200
 
@@ -221,7 +222,10 @@ class TestIsolation:
         assert theirs.get(f"/api/v1/tasks/{task_id}/").status_code == 200
         assert mine.get(f"/api/v1/tasks/{task_id}/").status_code == 404
 
-    @pytest.mark.parametrize("task_id", [str(uuid.uuid4()), "not-a-uuid", "1"])
+    # Fixed ids: xdist workers must collect the same test names (a uuid4 id differs per process).
+    @pytest.mark.parametrize(
+        "task_id", [str(uuid.uuid4()), "not-a-uuid", "1"], ids=["unknown-uuid", "not-a-uuid", "1"]
+    )
     def test_an_unknown_task_is_a_json_404(self, workspace, task_id):
         client, _ = member_client(workspace)
 
@@ -340,11 +344,11 @@ class TestPeriods:
     of now; without it the answer is the all-time one, unchanged."""
 
     def test_a_quarter_restricts_the_closed_deal_figures_and_says_which(
-        self, workspace, world, reader, django_assert_max_num_queries
+        self, workspace, world, reader, assert_query_baseline
     ):
         insights_recompute(workspace_id=workspace.pk)
 
-        with django_assert_max_num_queries(6):
+        with assert_query_baseline("api GET /api/v1/insights/segments/?period=2025q2"):
             response = reader.get(
                 "/api/v1/insights/segments/", {"dimension": "industry", "period": "2025q2"}
             )

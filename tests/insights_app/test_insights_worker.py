@@ -13,119 +13,45 @@ and Redis: skipped without them, except in CI (CI=true), where a skip fails inst
 
 import os
 import signal
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-from config import celery_app
 from insights_app import tasks
 from insights_app.models import InsightSnapshot, InsightState, InsightTask
 from insights_app.services import insights_compute
 from tests.api_support import member_client
 from tests.factories import SegmentFactory
-from tests.insights_app.test_celery_worker import redis_url, test_database_url  # noqa: F401
-from tests.insights_app.test_snapshots import add_data
+from tests.insights_app.faults_support import wait_until
+from tests.world import add_data
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT = 90  # seconds: a worker's start-up (Django, Celery) plus the task
 
 
 @pytest.fixture
-def prefix():
-    return f"deallens-test-{uuid.uuid4().hex[:12]}:"
-
-
-@pytest.fixture
-def queue(prefix):
-    return prefix.rstrip(":")
-
-
-@pytest.fixture
-def start_worker(redis_url, test_database_url, prefix, queue, tmp_path):  # noqa: F811
-    """start_worker() -> (process, log path): a worker on this test's queue and key prefix."""
-    started = []
+def start_worker(shared_workers):
+    """start_worker() -> Worker: production's app with worker_settings.py, on this test's queue
+    and key prefix (fixture ``shared_workers`` in tests/conftest.py); stopped after the test."""
 
     def start():
-        log_path = tmp_path / f"worker-{len(started)}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.insights_app.worker_settings",
-            "DEALLENS_TEST_KEY_PREFIX": prefix,
-            "DJANGO_SECRET_KEY": "celery-worker-test-secret",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_CONN_MAX_AGE": "0",
-            "DATABASE_URL": test_database_url,
-            "REDIS_URL": redis_url,
-        }
-        command = [
-            sys.executable,
-            *("-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"),
-            *("--queues", queue, "--hostname", f"{queue}-{len(started)}@%h"),
-            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-        ]
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        started.append(process)
-        return process, log_path
+        return shared_workers.start(
+            "recompute", app="config", settings="tests.insights_app.worker_settings"
+        )
 
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-    _forget(redis_url, prefix)
-
-
-def _forget(url: str, prefix: str) -> None:
-    """Remove every key this test's prefix made in Redis."""
-    import redis
-
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
+    return start
 
 
 @pytest.fixture
-def send_to_test_queue(redis_url, prefix, queue, monkeypatch):  # noqa: F811
-    """Tasks sent by this process go through Redis, under the prefix, to the test's queue."""
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_transport_options)
-    conf.task_always_eager = False
-    conf.broker_transport_options = {**saved[1], "global_keyprefix": prefix}
-    celery_app._after_fork()  # pooled connections were made with the old options
+def send_to_test_queue(shared_workers, monkeypatch):
+    """Recomputes sent by this process go through Redis, under the prefix, to the test's queue
+    (``shared_workers`` already sends through the prefix, not eagerly)."""
     original = tasks.insights_recompute.apply_async
 
     def to_test_queue(*args, **kwargs):
-        return original(*args, **{**kwargs, "queue": queue})
+        return original(*args, **{**kwargs, "queue": shared_workers.queue})
 
     monkeypatch.setattr(tasks.insights_recompute, "apply_async", to_test_queue)
-    yield
-    conf.task_always_eager, conf.broker_transport_options = saved
-    celery_app._after_fork()
-
-
-def _wait_until(condition, what: str, processes_logs, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    logs = "\n".join(path.read_text() for _process, path in processes_logs)
-    pytest.fail(f"{what} did not happen within {timeout} s; worker logs:\n{logs}")
 
 
 def _task(task_id) -> InsightTask:
@@ -142,7 +68,7 @@ def _assert_one_correct_published_version(workspace):
 
 
 def test_a_recompute_requested_through_the_api_runs_in_a_worker(
-    workspace, start_worker, send_to_test_queue
+    workspace, shared_workers, start_worker, send_to_test_queue
 ):
     add_data(workspace, accounts=3)
     worker = start_worker()
@@ -152,16 +78,16 @@ def test_a_recompute_requested_through_the_api_runs_in_a_worker(
 
     assert response.status_code == 202
     task_id = response.json()["task_id"]
-    _wait_until(lambda: _task(task_id).state == "succeeded", "the recompute", [worker])
+    wait_until(lambda: _task(task_id).state == "succeeded", "the recompute", shared_workers, WAIT)
     task = client.get(f"/api/v1/tasks/{task_id}/").json()
     assert (task["state"], task["progress"]) == ("succeeded", 100)
     assert task["result"]["outcome"] == "published"
     _assert_one_correct_published_version(workspace)
-    assert "insights_app.tasks.insights_recompute" in worker[1].read_text()
+    assert "insights_app.tasks.insights_recompute" in worker.log.read_text()
 
 
 def test_a_worker_killed_mid_recompute_loses_nothing_but_time(
-    workspace, start_worker, send_to_test_queue
+    workspace, shared_workers, start_worker, send_to_test_queue
 ):
     add_data(workspace, accounts=6)
     # Many saved segments (each one is a dimension) make the recompute take a few seconds.
@@ -172,20 +98,24 @@ def test_a_worker_killed_mid_recompute_loses_nothing_but_time(
     task_id = client.post("/api/v1/insights/recompute/").json()["task_id"]
 
     # Kill it once it is computing: running, part of the way through the dimensions.
-    _wait_until(
+    wait_until(
         lambda: _task(task_id).state == "running" and _task(task_id).progress >= 5,
         "the recompute starting",
-        [first],
+        shared_workers,
+        WAIT,
     )
-    os.kill(first[0].pid, signal.SIGKILL)
-    first[0].wait(timeout=10)
+    os.kill(first.pid, signal.SIGKILL)
+    first.process.wait(timeout=10)
     state = InsightState.objects.get(workspace=workspace)
     assert state.published_version == 0, "the recompute finished before the kill: make it slower"
     assert not InsightSnapshot.objects.filter(workspace=workspace).exists()
 
-    second = start_worker()
-    _wait_until(
-        lambda: _task(task_id).state == "succeeded", "the redelivered recompute", [first, second]
+    start_worker()
+    wait_until(
+        lambda: _task(task_id).state == "succeeded",
+        "the redelivered recompute",
+        shared_workers,
+        WAIT,
     )
 
     assert _task(task_id).result["outcome"] == "published"

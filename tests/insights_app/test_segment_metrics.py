@@ -1,4 +1,4 @@
-"""Every segment metric of PRODUCT.md §4 against the hand-built world of insights_world.py.
+"""Every segment metric of PRODUCT.md §4 against the hand-built world of tests/world.py.
 
 The expected figures are worked out by hand below, from the tables in that module's docstring.
 """
@@ -9,14 +9,9 @@ import pytest
 
 from insights_app.analytics import median_from_histogram
 from insights_app.services import insights_compute
-from tests.insights_app.insights_world import TODAY, build_world
+from tests.world import TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(workspace):
-    return build_world(workspace)
 
 
 def segments(workspace, dimension: str) -> dict[str, dict]:
@@ -25,7 +20,7 @@ def segments(workspace, dimension: str) -> dict[str, dict]:
     return {row["value"]: row for row in payload["results"]}
 
 
-def test_every_metric_of_an_industry_matches_the_hand_computation(workspace, world):
+def test_every_metric_of_an_industry_matches_the_hand_computation(workspace, figured_world):
     fintech = segments(workspace, "industry")["Fintech"]
 
     assert fintech == {
@@ -65,7 +60,9 @@ def test_every_metric_of_an_industry_matches_the_hand_computation(workspace, wor
     }
 
 
-def test_an_empty_value_is_grouped_as_unknown_with_null_rates_when_nothing_closed(workspace, world):
+def test_an_empty_value_is_grouped_as_unknown_with_null_rates_when_nothing_closed(
+    workspace, figured_world
+):
     rows = segments(workspace, "industry")
 
     assert set(rows) == {"Fintech", "Retail", "unknown"}
@@ -91,7 +88,7 @@ def test_an_empty_value_is_grouped_as_unknown_with_null_rates_when_nothing_close
     assert unknown["pipeline_share"] == 0.125
 
 
-def test_an_account_without_deals_is_counted_with_zeros(workspace, world):
+def test_an_account_without_deals_is_counted_with_zeros(workspace, figured_world):
     retail = segments(workspace, "industry")["Retail"]
 
     assert retail["accounts"] == 1
@@ -101,7 +98,7 @@ def test_an_account_without_deals_is_counted_with_zeros(workspace, world):
     assert retail["loss_reasons"] == [] and retail["top_pains"] == []
 
 
-def test_size_band_groups_a_missing_employee_count_as_unknown(workspace, world):
+def test_size_band_groups_a_missing_employee_count_as_unknown(workspace, figured_world):
     rows = segments(workspace, "size_band")
 
     assert {v: r["accounts"] for v, r in rows.items()} == {
@@ -113,7 +110,9 @@ def test_size_band_groups_a_missing_employee_count_as_unknown(workspace, world):
     assert rows["smb"]["deals"] == 6 and rows["enterprise"]["deals"] == 3
 
 
-def test_an_external_champion_counts_for_the_deals_account_not_for_their_own(workspace, world):
+def test_an_external_champion_counts_for_the_deals_account_not_for_their_own(
+    workspace, figured_world
+):
     rows = segments(workspace, "country")
 
     # Germany (A1): open D4 covered by A2's champion, D5 not. France (A2): D8 covered.
@@ -123,8 +122,8 @@ def test_an_external_champion_counts_for_the_deals_account_not_for_their_own(wor
     assert rows["unknown"]["accounts"] == 1
 
 
-def test_a_saved_segment_is_one_value_over_the_accounts_it_matches(workspace, world):
-    vms = world["segments"]["vms"]
+def test_a_saved_segment_is_one_value_over_the_accounts_it_matches(workspace, figured_world):
+    vms = figured_world["segments"]["vms"]
     (row,) = segments(workspace, f"segment:{vms.pk}").values()
 
     assert row["value"] == "Fintech on VMs"
@@ -147,8 +146,8 @@ def test_a_saved_segment_is_one_value_over_the_accounts_it_matches(workspace, wo
     ]
 
 
-def test_a_saved_segment_matching_no_account_still_has_its_line(workspace, world):
-    nobody = world["segments"]["nobody"]
+def test_a_saved_segment_matching_no_account_still_has_its_line(workspace, figured_world):
+    nobody = figured_world["segments"]["nobody"]
     (row,) = segments(workspace, f"segment:{nobody.pk}").values()
 
     assert row["value"] == "Nobody"
@@ -157,13 +156,13 @@ def test_a_saved_segment_matching_no_account_still_has_its_line(workspace, world
     assert row["revenue_won"] == "0.00" and row["loss_reasons"] == []
 
 
-def test_money_is_summed_exactly(workspace, world):
+def test_money_is_summed_exactly(workspace, figured_world):
     from tests.factories import DealFactory
 
     for _ in range(10):
         DealFactory(
             workspace=workspace,
-            account=world["accounts"]["A4"],
+            account=figured_world["accounts"]["A4"],
             stage="closed_won",
             amount=Decimal("0.10"),
             created_on=None,

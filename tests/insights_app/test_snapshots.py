@@ -29,18 +29,12 @@ from insights_app.services import (
 )
 from tests.factories import (
     AccountFactory,
-    AssumptionFactory,
-    BusinessCaseFactory,
-    ContactFactory,
     ConversationFactory,
     DealFactory,
-    DealRoleFactory,
-    EvidenceFactory,
-    FeatureMentionFactory,
-    FeatureRequestFactory,
     SegmentFactory,
     TagFactory,
 )
+from tests.world import add_data
 
 KINDS = ("segments", "features", "assumptions", "trend")
 
@@ -62,31 +56,6 @@ def published_versions(workspace) -> set[int]:
 def industry_rows(workspace) -> dict:
     snapshot = snapshot_published_get(workspace=workspace, kind="segments", dimension="industry")
     return {row["value"]: row for row in snapshot.payload.get("results", [])}
-
-
-def add_data(workspace, *, accounts: int, seed: int = 0) -> None:
-    """A little of everything, ``accounts`` times: deals, roles, conversations, tags, cases,
-    feature mentions and evidence."""
-    pain = TagFactory(workspace=workspace, name="Alert fatigue", kind="pain")
-    feature = FeatureRequestFactory(workspace=workspace, title=f"Feature {seed}")
-    assumption = AssumptionFactory(workspace=workspace)
-    for i in range(accounts):
-        account = AccountFactory(
-            workspace=workspace, industry=["Fintech", "Retail", ""][i % 3], employee_count=i * 50
-        )
-        for stage in ("closed_won", "closed_lost", "discovery"):
-            deal = DealFactory(workspace=workspace, account=account, stage=stage)
-            DealRoleFactory(
-                workspace=workspace,
-                deal=deal,
-                contact=ContactFactory(workspace=workspace, account=account),
-                role="economic_buyer",
-            )
-            BusinessCaseFactory(workspace=workspace, deal=deal)
-            conversation = ConversationFactory(workspace=workspace, account=account, deal=deal)
-            conversation.tags.add(pain)
-            FeatureMentionFactory(workspace=workspace, feature=feature, account=account, deal=deal)
-            EvidenceFactory(workspace=workspace, assumption=assumption, conversation=conversation)
 
 
 @pytest.mark.django_db
@@ -168,11 +137,11 @@ class TestPublishing:
 
 @pytest.mark.django_db
 class TestFreshness:
-    def test_unchanged_data_is_a_cheap_skip(self, workspace, django_assert_max_num_queries):
+    def test_unchanged_data_is_a_cheap_skip(self, workspace, assert_query_baseline):
         add_data(workspace, accounts=3)
         first = insights_recompute(workspace_id=workspace.pk)
 
-        with django_assert_max_num_queries(5):
+        with assert_query_baseline("insights_recompute of unchanged data (skipped)"):
             again = insights_recompute(workspace_id=workspace.pk)
 
         assert again.outcome == "skipped"

@@ -1,4 +1,18 @@
-"""A small, hand-built workspace whose §4 figures are worked out by hand in the tests.
+"""The shared test world: the workspaces the tests read, built once here for every kind of test.
+
+- ``build_world(workspace, related=1)``: one row of every API resource, linked to each other
+  (API, isolation, CSRF and page tests; fixture ``world``). ``related`` grows the people, tags
+  and roles hanging off the deal and the conversation (reads must not grow with them).
+- ``build_figured_world(workspace)``: a small hand-built workspace whose PRODUCT.md §4 figures
+  are worked out by hand below (insights tests; fixture ``figured_world``).
+- ``add_data(workspace, accounts=N)``: a little of everything, N times (recompute, snapshot and
+  worker tests).
+
+The three stay distinct data sets on purpose: the insights tests assert figures computed by
+hand from the second, the API tests count and address the rows of the first.
+
+The figured world:
+A small, hand-built workspace whose §4 figures are worked out by hand in the tests.
 
 Hourly cost 100. Today is 2025-07-31, so "the last 90 days" is 2025-05-02 … 2025-07-31.
 
@@ -40,26 +54,142 @@ Saved segments: "Fintech on VMs" (industry Fintech, infrastructure virtual_machi
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from accounts_app.models import Account
+from django.utils import timezone
+
+from accounts_app.models import Account, Membership
 from deals_app.models import Conversation, Deal, DealRole, Tag
 from tests.factories import (
     AccountFactory,
+    ActionItemFactory,
+    AdvocacyFactory,
+    AssumptionFactory,
     BusinessCaseFactory,
     ContactFactory,
     ConversationFactory,
     DealFactory,
     DealRoleFactory,
+    EvidenceFactory,
+    FeatureMentionFactory,
+    FeatureRequestFactory,
+    PersonaFactory,
     SegmentFactory,
     TagFactory,
+    UserFactory,
 )
+
+
+@dataclass
+class World:
+    """One row of every API resource in a workspace, linked to each other."""
+
+    account: object
+    persona: object
+    contact: object
+    manager: object
+    advocacy: object
+    deal: object
+    deal_role: object
+    business_case: object
+    tag: object
+    conversation: object
+    action_item: object
+    assumption: object
+    evidence: object
+    feature_request: object
+    feature_mention: object
+    segment: object
+    owner: object
+
+    def by_resource(self) -> dict[str, object]:
+        return {
+            "accounts": self.account,
+            "personas": self.persona,
+            "contacts": self.contact,
+            "advocacies": self.advocacy,
+            "deals": self.deal,
+            "deal-roles": self.deal_role,
+            "business-cases": self.business_case,
+            "tags": self.tag,
+            "conversations": self.conversation,
+            "action-items": self.action_item,
+            "assumptions": self.assumption,
+            "evidence": self.evidence,
+            "feature-requests": self.feature_request,
+            "feature-mentions": self.feature_mention,
+            "segments": self.segment,
+        }
+
+
+def build_world(workspace, *, owner=None, related: int = 1) -> World:
+    """Every resource once in ``workspace``; ``related`` people/tags/roles hang off the deal
+    and the conversation (to show that reads do not grow with them)."""
+    owner = owner or UserFactory.create()
+    Membership.objects.get_or_create(
+        user=owner, workspace=workspace, defaults={"role": Membership.Role.SALES}
+    )
+    account = AccountFactory.create(workspace=workspace, name=f"Initech {workspace.slug}")
+    persona = PersonaFactory.create(workspace=workspace)
+    manager = ContactFactory.create(account=account, persona=persona, title="VP Engineering")
+    contact = ContactFactory.create(account=account, persona=persona, reports_to=manager)
+    advocacy = AdvocacyFactory.create(advocate=contact, audience=manager)
+    deal = DealFactory.create(account=account, owner=owner, competitor="Globex Monitoring")
+    deal_role = DealRoleFactory.create(
+        deal=deal,
+        contact=contact,
+        role=DealRole.Role.CHAMPION,
+        last_engaged_on=timezone.localdate(),
+    )
+    business_case = BusinessCaseFactory.create(deal=deal)
+    tag = TagFactory.create(workspace=workspace)
+    conversation = ConversationFactory.create(account=account, deal=deal, logged_by=owner)
+    conversation.participants.add(contact)
+    conversation.tags.add(tag)
+    for i in range(related - 1):
+        person = ContactFactory.create(account=account, reports_to=manager)
+        DealRoleFactory.create(deal=deal, contact=person, role=DealRole.Role.USER)
+        AdvocacyFactory.create(advocate=person, audience=contact)
+        conversation.participants.add(person)
+        conversation.tags.add(TagFactory.create(workspace=workspace, name=f"Pain {i}"))
+        BusinessCaseFactory.create(deal=deal)
+    action_item = ActionItemFactory.create(conversation=conversation, owner=owner)
+    assumption = AssumptionFactory.create(workspace=workspace, created_by=owner)
+    evidence = EvidenceFactory.create(assumption=assumption, conversation=conversation)
+    feature_request = FeatureRequestFactory.create(workspace=workspace)
+    feature_mention = FeatureMentionFactory.create(
+        feature=feature_request, account=account, deal=deal, conversation=conversation
+    )
+    segment = SegmentFactory.create(workspace=workspace)
+    return World(
+        account=account,
+        persona=persona,
+        contact=contact,
+        manager=manager,
+        advocacy=advocacy,
+        deal=deal,
+        deal_role=deal_role,
+        business_case=business_case,
+        tag=tag,
+        conversation=conversation,
+        action_item=action_item,
+        assumption=assumption,
+        evidence=evidence,
+        feature_request=feature_request,
+        feature_mention=feature_mention,
+        segment=segment,
+        owner=owner,
+    )
+
 
 TODAY = dt.date(2025, 7, 31)
 D = dt.date
 
 
-def build_world(workspace) -> dict:
+def build_figured_world(workspace) -> dict:
+    """The hand-built workspace of the module docstring's second part: accounts, deals,
+    conversations and segments by name (A1…, D1…, C1…, "vms"/"nobody")."""
     workspace.hourly_cost = Decimal("100")
     workspace.save()
     acc = {
@@ -216,3 +346,28 @@ def build_world(workspace) -> dict:
     }
     assert Account.objects.filter(workspace=workspace).count() == 4
     return {"accounts": acc, "deals": deals, "conversations": convs, "segments": segments}
+
+
+def add_data(workspace, *, accounts: int, seed: int = 0) -> None:
+    """A little of everything, ``accounts`` times: deals, roles, conversations, tags, cases,
+    feature mentions and evidence."""
+    pain = TagFactory(workspace=workspace, name="Alert fatigue", kind="pain")
+    feature = FeatureRequestFactory(workspace=workspace, title=f"Feature {seed}")
+    assumption = AssumptionFactory(workspace=workspace)
+    for i in range(accounts):
+        account = AccountFactory(
+            workspace=workspace, industry=["Fintech", "Retail", ""][i % 3], employee_count=i * 50
+        )
+        for stage in ("closed_won", "closed_lost", "discovery"):
+            deal = DealFactory(workspace=workspace, account=account, stage=stage)
+            DealRoleFactory(
+                workspace=workspace,
+                deal=deal,
+                contact=ContactFactory(workspace=workspace, account=account),
+                role="economic_buyer",
+            )
+            BusinessCaseFactory(workspace=workspace, deal=deal)
+            conversation = ConversationFactory(workspace=workspace, account=account, deal=deal)
+            conversation.tags.add(pain)
+            FeatureMentionFactory(workspace=workspace, feature=feature, account=account, deal=deal)
+            EvidenceFactory(workspace=workspace, assumption=assumption, conversation=conversation)
