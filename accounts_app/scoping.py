@@ -6,16 +6,14 @@ from django.core.exceptions import PermissionDenied
 from .models import Membership
 from .selectors import membership_for_request
 
-_UNSET = object()
-
 
 def request_membership(request) -> Membership | None:
     """The member's membership for this request, resolved once and cached on the request."""
-    cached = getattr(request, "_deallens_membership", _UNSET)
-    if cached is _UNSET:
-        cached = membership_for_request(request)
-        request._deallens_membership = cached
-    return cached
+    try:
+        membership: Membership | None = request._deallens_membership
+    except AttributeError:  # first call in this request (None, no membership, is cached too)
+        membership = request._deallens_membership = membership_for_request(request)
+    return membership
 
 
 def request_workspace(request):

@@ -1,22 +1,28 @@
 """Writes for workspaces, memberships and accounts."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from common.exceptions import ApplicationError
+from common.models import WorkspaceOwnedModel
 
 from .models import Account, Membership, Segment, Workspace
 
 
 @transaction.atomic
-def workspace_create_or_update(*, slug: str, name: str = "", **fields) -> tuple[Workspace, bool]:
+def workspace_create_or_update(
+    *, slug: str, name: str = "", **fields: Any
+) -> tuple[Workspace, bool]:
     """Create the workspace with this slug, or update the name/settings of the existing one."""
     if slugify(slug) != slug:
         raise ApplicationError(f"'{slug}' is not a valid slug: use lowercase letters, digits, '-'.")
     workspace = Workspace.objects.select_for_update().filter(slug=slug).first()
     created = workspace is None
-    if created:
+    if workspace is None:
         workspace = Workspace(slug=slug, name=name or slug.replace("-", " ").title())
     elif name:
         workspace.name = name
@@ -28,7 +34,7 @@ def workspace_create_or_update(*, slug: str, name: str = "", **fields) -> tuple[
 
 
 @transaction.atomic
-def membership_set(*, workspace: Workspace, user, role: str) -> tuple[Membership, bool]:
+def membership_set(*, workspace: Workspace, user: User, role: str) -> tuple[Membership, bool]:
     """Give the user this role in the workspace, adding the membership when missing."""
     if role not in Membership.Role.values:
         raise ApplicationError(
@@ -43,7 +49,9 @@ def membership_set(*, workspace: Workspace, user, role: str) -> tuple[Membership
     return membership, created
 
 
-def user_get_or_create(*, username: str, password: str | None = None, email: str = ""):
+def user_get_or_create(
+    *, username: str, password: str | None = None, email: str = ""
+) -> tuple[User, bool]:
     """The user with this name; created (with the password, else unusable) when missing."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
@@ -59,7 +67,7 @@ def user_get_or_create(*, username: str, password: str | None = None, email: str
 
 
 @transaction.atomic
-def account_create(*, workspace: Workspace, **fields) -> Account:
+def account_create(*, workspace: Workspace, **fields: Any) -> Account:
     account = Account(workspace=workspace, **fields)
     _validate(account)
     account.save()
@@ -67,7 +75,9 @@ def account_create(*, workspace: Workspace, **fields) -> Account:
 
 
 @transaction.atomic
-def account_update(*, account: Account, workspace: Workspace | None = None, **fields) -> Account:
+def account_update(
+    *, account: Account, workspace: Workspace | None = None, **fields: Any
+) -> Account:
     _check_owned(account, workspace)
     for field, value in fields.items():
         setattr(account, field, value)
@@ -78,7 +88,9 @@ def account_update(*, account: Account, workspace: Workspace | None = None, **fi
 
 
 @transaction.atomic
-def segment_create(*, workspace: Workspace, name: str, filters: dict, description: str = ""):
+def segment_create(
+    *, workspace: Workspace, name: str, filters: dict[str, Any], description: str = ""
+) -> Segment:
     segment = Segment(workspace=workspace, name=name, filters=filters, description=description)
     _validate(segment)
     segment.save()
@@ -93,7 +105,7 @@ def account_delete(*, workspace: Workspace, account: Account) -> None:
 
 
 @transaction.atomic
-def segment_update(*, workspace: Workspace, segment: Segment, **fields) -> Segment:
+def segment_update(*, workspace: Workspace, segment: Segment, **fields: Any) -> Segment:
     _check_owned(segment, workspace)
     for field, value in fields.items():
         setattr(segment, field, value)
@@ -108,13 +120,13 @@ def segment_delete(*, workspace: Workspace, segment: Segment) -> None:
     segment.delete()
 
 
-def _check_owned(obj, workspace: Workspace | None) -> None:
+def _check_owned(obj: WorkspaceOwnedModel, workspace: Workspace | None) -> None:
     """A service never changes another workspace's row, whatever its caller passed."""
     if workspace is not None and obj.workspace_id != workspace.pk:
         raise ApplicationError(f"This {obj._meta.verbose_name} belongs to another workspace.")
 
 
-def _validate(obj) -> None:
+def _validate(obj: models.Model) -> None:
     """full_clean() that ignores the generated column, which the database fills in."""
     obj.full_clean(exclude=["size_band"] if isinstance(obj, Account) else None)
 
@@ -123,7 +135,7 @@ WORKSPACE_EDITABLE_FIELDS = ("name", "currency", "hourly_cost")
 
 
 @transaction.atomic
-def workspace_update(*, workspace: Workspace, **fields) -> Workspace:
+def workspace_update(*, workspace: Workspace, **fields: Any) -> Workspace:
     """Change a workspace's name, currency or hourly cost (the settings an admin edits)."""
     unknown = sorted(set(fields) - set(WORKSPACE_EDITABLE_FIELDS))
     if unknown:

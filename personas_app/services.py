@@ -1,20 +1,25 @@
 """Writes for personas, contacts and advocacy edges (STYLE.md §2: validate, then save)."""
 
+from typing import Any, TypeVar
+
 from django.db import transaction
 
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
+from common.models import WorkspaceOwnedModel
 
 from .models import Advocacy, Contact, Persona
 
+_Row = TypeVar("_Row", bound=WorkspaceOwnedModel)
 
-def check_owned(obj, workspace: Workspace) -> None:
+
+def check_owned(obj: WorkspaceOwnedModel, workspace: Workspace) -> None:
     """A service never changes another workspace's row, whatever its caller passed."""
     if obj.workspace_id != workspace.pk:
         raise ApplicationError(f"This {obj._meta.verbose_name} belongs to another workspace.")
 
 
-def save_validated(obj, **fields):
+def save_validated(obj: _Row, **fields: Any) -> _Row:
     """Set the fields, run every model rule and constraint (full_clean), then save."""
     for field, value in fields.items():
         setattr(obj, field, value)
@@ -24,12 +29,12 @@ def save_validated(obj, **fields):
 
 
 @transaction.atomic
-def persona_create(*, workspace: Workspace, **fields) -> Persona:
+def persona_create(*, workspace: Workspace, **fields: Any) -> Persona:
     return save_validated(Persona(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def persona_update(*, workspace: Workspace, persona: Persona, **fields) -> Persona:
+def persona_update(*, workspace: Workspace, persona: Persona, **fields: Any) -> Persona:
     check_owned(persona, workspace)
     return save_validated(persona, **fields)
 
@@ -42,12 +47,12 @@ def persona_delete(*, workspace: Workspace, persona: Persona) -> None:
 
 
 @transaction.atomic
-def contact_create(*, workspace: Workspace, **fields) -> Contact:
+def contact_create(*, workspace: Workspace, **fields: Any) -> Contact:
     return save_validated(Contact(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def contact_update(*, workspace: Workspace, contact: Contact, **fields) -> Contact:
+def contact_update(*, workspace: Workspace, contact: Contact, **fields: Any) -> Contact:
     check_owned(contact, workspace)
     return save_validated(contact, **fields)
 
@@ -60,12 +65,12 @@ def contact_delete(*, workspace: Workspace, contact: Contact) -> None:
 
 
 @transaction.atomic
-def advocacy_create(*, workspace: Workspace, **fields) -> Advocacy:
+def advocacy_create(*, workspace: Workspace, **fields: Any) -> Advocacy:
     return save_validated(Advocacy(workspace=workspace), **fields)
 
 
 @transaction.atomic
-def advocacy_update(*, workspace: Workspace, advocacy: Advocacy, **fields) -> Advocacy:
+def advocacy_update(*, workspace: Workspace, advocacy: Advocacy, **fields: Any) -> Advocacy:
     check_owned(advocacy, workspace)
     return save_validated(advocacy, **fields)
 
