@@ -91,22 +91,25 @@ class ConversationLogForm(forms.Form):
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
-        self.fields["new_contact_persona"].queryset = (
+        self.fields["new_contact_persona"].queryset = (  # type: ignore[attr-defined]  # ModelChoiceField
             Persona.objects.for_workspace(workspace).order_by("name").only("id", "name", "kind")
         )
         typed = self.data.get(self.add_prefix("account")) if self.is_bound else None
         if typed is None:
             typed = str(self.initial.get("account") or "")
         matches = account_matches(workspace=workspace, text=typed)
-        self.account = matches[0] if len(matches) == 1 else None
+        account = matches[0] if len(matches) == 1 else None
+        # The matched Account; the declared field of that name lives in self.fields.
+        self.account = account  # type: ignore[assignment]
         self.account_matches = matches
-        if self.account is not None:
-            self.fields["deal"].queryset = Deal.objects.for_workspace(workspace).filter(
-                account=self.account
+        if account is not None:
+            # fields[...] is typed Field; these two are ModelChoiceFields.
+            self.fields["deal"].queryset = Deal.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined]
+                account=account
             )
-            self.fields["participants"].queryset = (
+            self.fields["participants"].queryset = (  # type: ignore[attr-defined]
                 Contact.objects.for_workspace(workspace)
-                .filter(account=self.account)
+                .filter(account=account)
                 .only("id", "first_name", "last_name", "title")
             )
 
@@ -260,7 +263,8 @@ def log_formsets(*, workspace: Workspace, data=None, initial: dict | None = None
         formset_class = forms.formset_factory(
             form, formset=base, extra=1 if rows else 2, can_delete=bool(rows)
         )
-        formsets[prefix] = formset_class(
+        # The formset bases take the workspace; formset_factory is typed as plain BaseFormSet.
+        formsets[prefix] = formset_class(  # type: ignore[call-arg]
             data, prefix=prefix, workspace=workspace, initial=rows or None
         )
     return formsets

@@ -17,7 +17,7 @@ from .services import (
 )
 
 # Retried on a transient database error; every task here is safe to run twice.
-RETRY = {
+RETRY: dict = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 1,
     "retry_backoff_max": 60,

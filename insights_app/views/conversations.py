@@ -45,8 +45,9 @@ class _WriterOnlyMixin(WorkspaceViewMixin):
 
 def conversation_for_page(workspace, pk) -> Conversation:
     """A conversation of the workspace with all its page shows, in a constant number of queries."""
+    # The stubs' prefetch_related cannot type a Prefetch beside plain names (type-var).
     queryset = (
-        Conversation.objects.for_workspace(workspace)
+        Conversation.objects.for_workspace(workspace)  # type: ignore[type-var]
         .select_related("account", "deal", "logged_by")
         .prefetch_related(
             Prefetch(
@@ -262,7 +263,7 @@ class ConversationEditView(_ConversationFormView):
 
     def initial(self) -> dict:
         c = self.get_conversation()
-        tags = {kind: [] for kind in ("pain", "constraint", "topic")}
+        tags: dict[str, list[str]] = {kind: [] for kind in ("pain", "constraint", "topic")}
         for tag in c.tags.all():
             tags[tag.kind].append(tag.name)
         return {
