@@ -23,7 +23,7 @@ help:
 	@echo "make run      set up .venv, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test     set up .venv and run the test suite on every core (DATABASE_URL, REDIS_URL"
 	@echo "              honoured; PYTEST_ARGS='-m \"not slow\"' skips the fuzzer, PYTEST_WORKERS=0 is serial)"
-	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint     ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make migrate  apply migrations to the database in DATABASE_URL (SQLite by default)"
 	@echo "make worker   a Celery worker on the celery and insights queues (needs REDIS_URL)"
 	@echo "make beat     Celery beat: the debounced and the nightly insight recomputes (needs REDIS_URL)"
@@ -56,6 +56,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 migrate: $(STAMP)

@@ -15,7 +15,8 @@ MAX_ID = 2**63 - 1
 class IdFilter(django_filters.NumberFilter):
     """``?account=12``: rows whose foreign key is this id (an integer)."""
 
-    field_class = forms.IntegerField
+    # Ids are integers; the django-filter stubs pin NumberFilter.field_class to DecimalField.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -56,4 +57,4 @@ class SegmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Segment
-        fields = []
+        fields: list[str] = []

@@ -72,13 +72,15 @@ class Membership(TimeStampedModel):
         return f"{self.user} in {self.workspace} ({self.get_role_display()})"
 
 
-SIZE_BANDS = [
-    ("smb", "SMB (<100)"),
-    ("mid_market", "Mid-market (100–999)"),
-    ("enterprise", "Enterprise (1,000–9,999)"),
-    ("strategic", "Strategic (10,000+)"),
-    ("unknown", "Unknown"),
-]
+class SizeBand(models.TextChoices):
+    SMB = "smb", "SMB (<100)"
+    MID_MARKET = "mid_market", "Mid-market (100–999)"
+    ENTERPRISE = "enterprise", "Enterprise (1,000–9,999)"
+    STRATEGIC = "strategic", "Strategic (10,000+)"
+    UNKNOWN = "unknown", "Unknown"
+
+
+SIZE_BANDS = SizeBand.choices
 
 # The database derives size_band, so bulk inserts and aggregates agree with the rule.
 SIZE_BAND_EXPRESSION = Case(
@@ -121,7 +123,7 @@ class Account(WorkspaceOwnedModel):
     DeploymentModel = DeploymentModel
     Infrastructure = Infrastructure
     Lifecycle = Lifecycle
-    SizeBand = models.TextChoices("SizeBand", SIZE_BANDS)
+    SizeBand = SizeBand
 
     name = models.CharField(max_length=255)
     domain = models.CharField(max_length=255, blank=True)

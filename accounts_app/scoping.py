@@ -1,21 +1,22 @@
 """The one place a page request gets its workspace; views build on WorkspaceViewMixin."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.views import View
 
 from .models import Membership
 from .selectors import membership_for_request
 
-_UNSET = object()
-
 
 def request_membership(request) -> Membership | None:
     """The member's membership for this request, resolved once and cached on the request."""
-    cached = getattr(request, "_deallens_membership", _UNSET)
-    if cached is _UNSET:
-        cached = membership_for_request(request)
-        request._deallens_membership = cached
-    return cached
+    try:
+        membership: Membership | None = request._deallens_membership
+    except AttributeError:  # first call in this request (None, no membership, is cached too)
+        membership = request._deallens_membership = membership_for_request(request)
+    return membership
 
 
 def request_workspace(request):
@@ -23,7 +24,14 @@ def request_workspace(request):
     return membership.workspace if membership else None
 
 
-class WorkspaceViewMixin(LoginRequiredMixin):
+if TYPE_CHECKING:
+    # The mixin goes before a Django view: the checker sees the view's request and kwargs.
+    _ViewBase = View
+else:
+    _ViewBase = object
+
+
+class WorkspaceViewMixin(LoginRequiredMixin, _ViewBase):
     """Logged in, a member of the workspace; querysets scoped to it.
 
     Subclasses set ``model`` (or override ``get_base_queryset``) and optionally

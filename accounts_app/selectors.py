@@ -1,6 +1,8 @@
 """Reads for workspaces, memberships and accounts; every request-serving query starts here."""
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 
 from .models import Account, Membership, Segment, Workspace
 
@@ -8,9 +10,9 @@ WORKSPACE_HEADER = "HTTP_X_WORKSPACE"
 SESSION_KEY = "workspace_slug"
 
 
-def membership_list(*, user) -> QuerySet[Membership]:
+def membership_list(*, user: User | AnonymousUser) -> QuerySet[Membership]:
     """The user's memberships, workspace loaded, in a stable order."""
-    if not getattr(user, "is_authenticated", False):
+    if isinstance(user, AnonymousUser):
         return Membership.objects.none()
     return (
         Membership.objects.filter(user=user)
@@ -19,7 +21,7 @@ def membership_list(*, user) -> QuerySet[Membership]:
     )
 
 
-def membership_resolve(*, user, slug: str | None = None) -> Membership | None:
+def membership_resolve(*, user: User | AnonymousUser, slug: str | None = None) -> Membership | None:
     """The membership a request acts in: the named workspace, else the user's only one.
 
     A slug the user is not a member of resolves to None, whether or not it exists, so that
@@ -32,7 +34,7 @@ def membership_resolve(*, user, slug: str | None = None) -> Membership | None:
     return found[0] if len(found) == 1 else None
 
 
-def membership_for_request(request) -> Membership | None:
+def membership_for_request(request: HttpRequest) -> Membership | None:
     """Header X-Workspace, then the workspace chosen in this session, then the only one.
 
     Pages fall back to the first workspace when a user has several and chose none yet.

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -28,11 +29,10 @@ def workspace_create_or_update(
     """Create the workspace with this slug, or update the name/settings of the existing one."""
     if slugify(slug) != slug:
         raise ApplicationError(f"'{slug}' is not a valid slug: use lowercase letters, digits, '-'.")
-    workspace = Workspace.objects.select_for_update().filter(slug=slug).first()
-    created = workspace is None
-    if created:
-        workspace = Workspace(slug=slug, name=name or slug.replace("-", " ").title())
-    elif name:
+    found = Workspace.objects.select_for_update().filter(slug=slug).first()
+    created = found is None
+    workspace = found or Workspace(slug=slug, name=name or slug.replace("-", " ").title())
+    if not created and name:
         workspace.name = name
     for field, value in given(currency=currency, hourly_cost=hourly_cost).items():
         setattr(workspace, field, value)
@@ -42,13 +42,15 @@ def workspace_create_or_update(
 
 
 @transaction.atomic
-def membership_set(*, workspace: Workspace, user, role: str) -> tuple[Membership, bool]:
+def membership_set(
+    *, workspace: Workspace, user: AbstractBaseUser, role: str
+) -> tuple[Membership, bool]:
     """Give the user this role in the workspace, adding the membership when missing."""
     if role not in Membership.Role.values:
         raise ApplicationError(
             f"Unknown role '{role}'. Use one of: {', '.join(Membership.Role.values)}."
         )
-    membership, created = Membership.objects.select_for_update().get_or_create(
+    membership, created = Membership.objects.select_for_update().get_or_create(  # type: ignore[misc]  # the stubs lose the field's model type through the form class
         workspace=workspace, user=user, defaults={"role": role}
     )
     if not created and membership.role != role:
@@ -57,7 +59,9 @@ def membership_set(*, workspace: Workspace, user, role: str) -> tuple[Membership
     return membership, created
 
 
-def user_get_or_create(*, username: str, password: str | None = None, email: str = ""):
+def user_get_or_create(
+    *, username: str, password: str | None = None, email: str = ""
+) -> tuple[AbstractBaseUser, bool]:
     """The user with this name; created (with the password, else unusable) when missing."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()

@@ -1,5 +1,7 @@
 """API plumbing shared by every app: one exception handler that turns rule violations into 400s."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -10,7 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .exceptions import ApplicationError, ServiceUnavailable
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus Django ValidationError, ApplicationError and IntegrityError as 400s.
 
     Services raise Django's ValidationError (from full_clean) and ApplicationError; clients get

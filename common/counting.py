@@ -11,6 +11,7 @@ Elsewhere (SQLite) :func:`counted_rows` answers None and the list counts the usu
 """
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 # Past this many rows a workspace's counts are folded into one (each INSERT/DELETE adds one).
 FOLD_AT = 1000
@@ -33,7 +34,7 @@ def counted_rows(*, table: str, workspace_id: int) -> int | None:
     return int(total)
 
 
-def _fold(cursor, *, table: str, workspace_id: int) -> None:
+def _fold(cursor: CursorWrapper, *, table: str, workspace_id: int) -> None:
     """Replace a workspace's count rows by their sum. Safe alongside writers: rows of open
     transactions are not seen, so not deleted, and are added to the sum once committed."""
     cursor.execute(

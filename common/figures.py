@@ -8,6 +8,7 @@ layouts as dicts (property names as in plotly.js) and finish them here: the name
 
 import functools
 import json
+from typing import Any
 
 import plotly.io as pio
 from plotly.utils import PlotlyJSONEncoder
@@ -18,19 +19,21 @@ def _template_json(name: str) -> str:
     return json.dumps(pio.templates[name].to_plotly_json(), cls=PlotlyJSONEncoder)
 
 
-def figure(data: list[dict], layout: dict, *, template: str | None = None) -> dict:
+def figure(
+    data: list[dict[str, Any]], layout: dict[str, Any], *, template: str | None = None
+) -> dict[str, Any]:
     """A JSON-ready plotly figure: ``template`` defaults to plotly's default template, as a
     graph_objects figure would have it."""
     name = template or pio.templates.default
     payload = json.dumps({"data": data, "layout": layout}, cls=PlotlyJSONEncoder)
-    figure = json.loads(payload)
+    figure: dict[str, Any] = json.loads(payload)
     figure["layout"]["template"] = json.loads(_template_json(name))
     return figure
 
 
-def trace(kind: str, *, marker_color: str | None = None, **props) -> dict:
+def trace(kind: str, *, marker_color: str | None = None, **props: Any) -> dict[str, Any]:
     """One trace of type ``kind`` ("bar", "scatter"); ``marker_color`` as plotly's shorthand."""
-    result = {"type": kind, **props}
+    result: dict[str, Any] = {"type": kind, **props}
     if marker_color is not None:
         result["marker"] = {**result.get("marker", {}), "color": marker_color}
     return result

@@ -1,6 +1,13 @@
 """Abstract building blocks shared by every app; no tables of their own."""
 
+from typing import TYPE_CHECKING, Self, TypeVar
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from accounts_app.models import Workspace
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class TimeStampedModel(models.Model):
@@ -13,10 +20,10 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class WorkspaceQuerySet(models.QuerySet):
+class WorkspaceQuerySet(models.QuerySet[_M]):
     """The one way a request-serving query is scoped to a tenant."""
 
-    def for_workspace(self, workspace):
+    def for_workspace(self, workspace: "Workspace | int | None") -> Self:
         workspace_id = getattr(workspace, "pk", workspace)
         if workspace_id is None:
             return self.none()
@@ -35,7 +42,7 @@ class WorkspaceOwnedModel(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def check_same_workspace(self, **related) -> dict[str, str]:
+    def check_same_workspace(self, **related: "WorkspaceOwnedModel | None") -> dict[str, str]:
         """Errors for related objects that live in another workspace (used by clean())."""
         errors = {}
         for field, obj in related.items():

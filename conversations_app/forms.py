@@ -81,21 +81,21 @@ class ConversationLogForm(forms.Form):
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
-        self.fields["new_contact_persona"].queryset = (
+        self.fields["new_contact_persona"].queryset = (  # type: ignore[attr-defined]  # ModelChoiceField set on the form class; the stubs see a Field
             Persona.objects.for_workspace(workspace).order_by("name").only("id", "name", "kind")
         )
         typed = self.data.get(self.add_prefix("account")) if self.is_bound else None
         if typed is None:
             typed = str(self.initial.get("account") or "")
         matches = account_matches(workspace=workspace, text=typed)
-        self.account = matches[0] if len(matches) == 1 else None
+        self.account = matches[0] if len(matches) == 1 else None  # type: ignore[assignment]  # a field named like a Field attribute (label/source); DRF moves it off the class
         self.account_matches = matches
         if self.account is not None:
-            self.fields["deal"].queryset = Deal.objects.for_workspace(workspace).filter(
+            self.fields["deal"].queryset = Deal.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined,misc]  # ModelChoiceField set on the form class; the stubs see a Field
                 account=self.account
             )
-            self.fields["participants"].queryset = (
-                Contact.objects.for_workspace(workspace)
+            self.fields["participants"].queryset = (  # type: ignore[attr-defined]  # ModelChoiceField set on the form class; the stubs see a Field
+                Contact.objects.for_workspace(workspace)  # type: ignore[misc]  # the stubs lose the field's model type through the form class
                 .filter(account=self.account)
                 .only("id", "first_name", "last_name", "title")
             )
@@ -250,7 +250,7 @@ def log_formsets(*, workspace: Workspace, data=None, initial: dict | None = None
         formset_class = forms.formset_factory(
             form, formset=base, extra=1 if rows else 2, can_delete=bool(rows)
         )
-        formsets[prefix] = formset_class(
+        formsets[prefix] = formset_class(  # type: ignore[call-arg]  # formset_factory forwards form kwargs; the stubs do not
             data, prefix=prefix, workspace=workspace, initial=rows or None
         )
     return formsets

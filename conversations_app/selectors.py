@@ -88,7 +88,7 @@ def conversation_timeline(*, workspace: Workspace, filters: dict, user) -> Timel
 def conversation_for_page(*, workspace: Workspace, pk: int) -> Conversation:
     """A conversation of the workspace with all its page shows, in a constant number of queries."""
     queryset = (
-        Conversation.objects.for_workspace(workspace)
+        Conversation.objects.for_workspace(workspace)  # type: ignore[type-var]  # Prefetch objects beside names; a stub limitation
         .select_related("account", "deal", "logged_by")
         .prefetch_related(
             Prefetch(
@@ -150,7 +150,7 @@ def account_lookup(*, workspace: Workspace, q: str) -> list[dict]:
     if not q:
         return []
     return list(
-        Account.objects.for_workspace(workspace)
+        Account.objects.for_workspace(workspace)  # type: ignore[arg-type]  # annotated/values() rows typed as TypedDicts by the stubs
         .filter(name__icontains=q)
         .order_by("name", "id")
         .values("id", "name", "domain")[:ACCOUNT_LOOKUP_LIMIT]

@@ -37,7 +37,7 @@ def _tags(workspace: Workspace, tag_names: dict[str, list[str]]) -> list[Tag]:
     for kind, names in tag_names.items():
         if kind not in Tag.Kind.values:
             raise ValidationError({"tags": f"Unknown tag kind {kind!r}."})
-        wanted = {}
+        wanted: dict[str, str] = {}
         for name in names:
             name = " ".join(name.split())
             if name:

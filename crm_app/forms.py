@@ -26,7 +26,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    # The form's field is named as the upload input; the metaclass moves it to base_fields, so
+    # Form.files (the uploaded files) is untouched. The stubs see the class attribute.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="CSV files",
         help_text="Salesforce exports (Account, Contact, Opportunity, OpportunityContactRole), "
         "HubSpot exports (companies, contacts, deals), or any CSV: you map its columns next.",

@@ -2,16 +2,17 @@
 
 from django.db.models import QuerySet
 
+from accounts_app.models import Workspace
 from crm_app.ingest.sources import SourceFile
 from crm_app.models import ImportJob
 
 
-def import_job_list(*, workspace) -> QuerySet[ImportJob]:
+def import_job_list(*, workspace: Workspace | int) -> QuerySet[ImportJob]:
     """The workspace's imports, newest first."""
     return ImportJob.objects.for_workspace(workspace).select_related("created_by")
 
 
-def import_job_get(*, workspace, pk) -> ImportJob:
+def import_job_get(*, workspace: Workspace | int, pk: int | str) -> ImportJob:
     return import_job_list(workspace=workspace).get(pk=pk)
 
 

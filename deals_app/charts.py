@@ -18,7 +18,7 @@ from .selectors import ROLE_LABELS, PersonaMap
 
 # Level of each seniority (0 = top of the chart); unknown seniority falls back to the role.
 SENIORITY_LEVEL = {"c_level": 0, "vp": 1, "director": 2, "manager": 3, "ic": 4}
-ROLE_LEVEL = {
+ROLE_LEVEL: dict[str, int] = {
     DealRole.Role.ECONOMIC_BUYER: 0,
     DealRole.Role.EXECUTIVE_SPONSOR: 0,
     DealRole.Role.DECISION_MAKER: 1,
@@ -91,7 +91,7 @@ def _positions(persona_map: PersonaMap, levels: dict[int, int]) -> dict[int, tup
         row = by_level[level]
         row.sort(
             key=lambda n: (
-                positions.get(boss_of.get(n.contact), (widest / 2, 0))[0],
+                positions.get(boss_of.get(n.contact, 0), (widest / 2, 0))[0],  # 0: no manager
                 n.name,
                 n.contact,
             )

@@ -133,7 +133,7 @@ class _Names:
                 if row is None:
                     continue
                 for name in fields:
-                    field_ = row._meta.get_field(name)
+                    field_ = row._meta.get_field(name)  # type: ignore[attr-defined]  # a model row
                     if field_.is_relation:
                         value = getattr(row, field_.attname)
                         if value is not None:

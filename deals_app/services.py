@@ -233,7 +233,7 @@ def tag_delete(*, workspace: Workspace, tag: Tag) -> None:
 # --- conversations ----------------------------------------------------------------------------
 
 
-def _check_related_workspace(workspace: Workspace, **related: Iterable) -> None:
+def _check_related_workspace(workspace: Workspace, **related: Iterable | None) -> None:
     errors = {
         field: "Every item must belong to this workspace."
         for field, objects in related.items()

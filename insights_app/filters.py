@@ -13,7 +13,7 @@ class AssumptionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Assumption
-        fields = []
+        fields: list[str] = []
 
 
 class EvidenceFilter(django_filters.FilterSet):

@@ -178,11 +178,11 @@ class FeatureMention(WorkspaceOwnedModel):
             deal=self.deal if self.deal_id else None,
             conversation=self.conversation if self.conversation_id else None,
         )
-        if self.deal_id and self.account_id and self.deal.account_id != self.account_id:
+        if self.account_id and self.deal is not None and self.deal.account_id != self.account_id:
             errors.setdefault("deal", "This deal belongs to another account.")
         if (
-            self.conversation_id
-            and self.account_id
+            self.account_id
+            and self.conversation is not None
             and self.conversation.account_id != self.account_id
         ):
             errors.setdefault("conversation", "This conversation was with another account.")

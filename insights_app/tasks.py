@@ -13,7 +13,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 # Retried on a transient database error; every task here is safe to run twice.
-RETRY = {
+RETRY: dict = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 1,
     "retry_backoff_max": 60,

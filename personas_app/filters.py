@@ -34,4 +34,4 @@ class AdvocacyFilter(django_filters.FilterSet):
 
     class Meta:
         model = Advocacy
-        fields = []
+        fields: list[str] = []

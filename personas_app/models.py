@@ -109,7 +109,7 @@ class Contact(WorkspaceOwnedModel):
         if self.reports_to_id is not None:
             if self.pk is not None and self.reports_to_id == self.pk:
                 errors["reports_to"] = "A contact cannot report to themselves."
-            elif self.reports_to.account_id != self.account_id:
+            elif self.reports_to is not None and self.reports_to.account_id != self.account_id:
                 errors["reports_to"] = "A contact can only report to someone at the same account."
             else:
                 # Walk up the chain to refuse cycles (A → B → A).

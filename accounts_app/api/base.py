@@ -16,13 +16,14 @@ A resource is a :class:`WorkspaceModelViewSet` that declares
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework import exceptions, generics, permissions, serializers, viewsets
 
 from accounts_app.models import Membership
 from accounts_app.selectors import membership_resolve
@@ -166,7 +167,14 @@ class Services:
     delete: Callable
 
 
-class WorkspaceViewMixin:
+if TYPE_CHECKING:
+    # The mixin goes before a DRF view: the checker sees the view's request, queryset, super().
+    _ViewBase = generics.GenericAPIView
+else:
+    _ViewBase = object
+
+
+class WorkspaceViewMixin(_ViewBase):
     """Resolves the workspace, scopes the queryset and stamps new rows with the workspace."""
 
     permission_classes = [permissions.IsAuthenticated, WorkspaceRolePermission]
@@ -182,17 +190,18 @@ class WorkspaceViewMixin:
     def workspace(self):
         return self.membership.workspace
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
-            return self.queryset.none()
-        if self.selector is not None:
-            queryset = type(self).selector(workspace=self.workspace)
+            return super().get_queryset().none()
+        selector = type(self).selector  # the class attribute: a plain function, not a method
+        if selector is not None:
+            queryset = selector(workspace=self.workspace)
         else:
             queryset = super().get_queryset()
         return queryset.for_workspace(self.workspace)
 
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())  # typed Mapping in the DRF stubs
         if not getattr(self, "swagger_fake_view", False) and self.request.user.is_authenticated:
             context["workspace"] = self.workspace
         return context

@@ -199,7 +199,7 @@ class ConversationEditView(_ConversationFormView):
 
     def initial(self) -> dict:
         c = self.get_conversation()
-        tags = {kind: [] for kind in ("pain", "constraint", "topic")}
+        tags = {kind: [] for kind in ("pain", "constraint", "topic")}  # type: ignore[var-annotated]  # filled from the form's cleaned data
         for tag in c.tags.all():
             tags[tag.kind].append(tag.name)
         return {

@@ -35,7 +35,11 @@ class ImportFileSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField(allow_null=True, help_text="account, contact, deal, deal_role")
     kind_label = serializers.CharField()
-    source = serializers.CharField(help_text='For example "Salesforce Opportunity export".')
+    # The API's key "source"; DRF's metaclass moves declared fields out of the class
+    # attributes, so Field.source is untouched. The stubs see the class attribute.
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text='For example "Salesforce Opportunity export".'
+    )
     columns = serializers.DictField(
         child=serializers.CharField(), help_text="DealLens field → the column it is read from."
     )
@@ -82,7 +86,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
     progress_message = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
-    errors = RowErrorSerializer(many=True, read_only=True)
+    # The API's key "errors"; declared fields leave the class (Serializer.errors is unchanged).
+    errors = RowErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
     notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     created_by = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()

@@ -1,10 +1,16 @@
 """Rows of one file turned into DealLens values, with a precise error per bad cell."""
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
+from django.db import models
+
 from accounts_app.models import Account, Lifecycle
+from common.models import WorkspaceOwnedModel
 from deals_app.models import Deal, DealRole
 from personas_app.models import Contact
 
@@ -13,7 +19,15 @@ from .recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, FIELD_BY_NAME, KIND_
 from .sources import MappingError, Row, SourceFile
 from .values import CellError, DateReader, boolean, decimal, identifier, ids, integer, text
 
-MODELS = {ACCOUNT: Account, CONTACT: Contact, DEAL: Deal, DEAL_ROLE: DealRole}
+# What a parser reads a cell into; a row's values are keyed by field name.
+CellValue = str | list[str] | int | Decimal | bool | dt.date | None
+
+MODELS: dict[str, type[WorkspaceOwnedModel]] = {
+    ACCOUNT: Account,
+    CONTACT: Contact,
+    DEAL: Deal,
+    DEAL_ROLE: DealRole,
+}
 JOIN = " – "
 NON_NEGATIVE = {"amount", "annual_revenue", "cost_of_sale", "employee_count"}
 
@@ -43,7 +57,7 @@ class Parsed:
     """One data row: its place in the file, the values read, and what was wrong with it."""
 
     row: Row
-    values: dict = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
     incomplete: bool = False
     deleted: bool = False
@@ -62,27 +76,31 @@ class RowParser:
 
     def __init__(self, source: SourceFile):
         self.source = source
-        self.kind = source.kind
+        if source.kind is None:  # only a recognised (ready) file is parsed
+            raise MappingError([f"{source.name}: columns not recognised: map them to a kind."])
+        self.kind: str = source.kind
         self.fields = FIELD_BY_NAME[self.kind]
         self.dates: dict[str, DateReader] = {}
-        self.unknown: dict[str, Counter] = {}  # field → unknown source values (→ default)
+        self.unknown: dict[str, Counter[str]] = {}  # field → unknown source values (→ default)
         self.empty_roles = 0
         index = {h: i for i, h in reversed(list(enumerate(source.headers)))}
-        self.getters = {}
+        # field → a constant for every row, or the indices of the columns it joins
+        self.getters: dict[str, str | list[int]] = {}
         for name, spec in source.columns.items():
             if name not in self.fields:
                 continue
             if isinstance(spec, dict):
-                self.getters[name] = (spec.get("value", ""), None)
+                self.getters[name] = str(spec.get("value", ""))
             elif isinstance(spec, list):
-                self.getters[name] = (None, [index[h] for h in spec])
+                self.getters[name] = [index[h] for h in spec]
             else:
-                self.getters[name] = (None, [index[spec]])
+                self.getters[name] = [index[spec]]
         self.model = MODELS[self.kind]
         self.overrides = self._overrides()
 
     def _overrides(self) -> dict[str, dict[str, str]]:
-        out, problems = {}, []
+        out: dict[str, dict[str, str]] = {}
+        problems: list[str] = []
         for name, table in (self.source.values or {}).items():
             field_def = self.fields.get(name)
             if field_def is None or field_def.parser not in CHOICES and field_def.parser != "roles":
@@ -108,16 +126,16 @@ class RowParser:
         return self.source.column_label(name)
 
     def raw(self, row: Row, name: str) -> str:
-        constant, indices = self.getters[name]
-        if indices is None:
-            return constant
+        indices = self.getters[name]
+        if isinstance(indices, str):
+            return indices  # a constant
         cells = row.cells
         parts = [cells[i] if i < len(cells) else "" for i in indices]
         if len(parts) == 1:
             return parts[0]
         return JOIN.join(p.strip() for p in parts if text(p))
 
-    def _choice(self, name: str, parser: str, raw: str):
+    def _choice(self, name: str, parser: str, raw: str) -> str:
         table, default = CHOICES[parser]
         key = vocabulary.normalise(raw)
         value = self.overrides.get(name, {}).get(key) or table.get(key)
@@ -129,7 +147,7 @@ class RowParser:
         self.unknown.setdefault(name, Counter())[raw.strip()] += 1
         return default
 
-    def _value(self, name: str, parser: str, raw: str):
+    def _value(self, name: str, parser: str, raw: str) -> CellValue:
         if parser == "id":
             return identifier(raw)
         if parser == "ids":
@@ -179,7 +197,7 @@ class RowParser:
                     CellProblem(name, self.column(name), raw.strip(), f"{field_def.label} {exc}.")
                 )
                 continue
-            if name in NON_NEGATIVE and value is not None and value < 0:
+            if name in NON_NEGATIVE and isinstance(value, int | Decimal) and value < 0:
                 parsed.problems.append(
                     CellProblem(
                         name,
@@ -227,7 +245,7 @@ class RowParser:
                 model_field = self.model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if model_field.is_relation:
+            if model_field.is_relation or not isinstance(model_field, models.Field):
                 continue
             try:
                 model_field.clean(value, None)

@@ -195,10 +195,10 @@ def assign_columns(kind: str, headers: list[str]) -> dict[str, str]:
     columns: dict[str, str] = {}
     for field in FIELDS[kind]:
         for key in field.keys:
-            header = by_key.get(key)
-            if header is not None and header not in taken:
-                columns[field.name] = header
-                taken.add(header)
+            found = by_key.get(key)
+            if found is not None and found not in taken:
+                columns[field.name] = found
+                taken.add(found)
                 break
     return columns
 

@@ -12,6 +12,10 @@ import io
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 from .recognition import (
     FIELD_BY_NAME,
@@ -174,7 +178,7 @@ def _find_header(source: SourceFile, wanted: str) -> str | None:
     return next((h for h in source.headers if header_key(h) == key), None)
 
 
-def apply_mapping(source: SourceFile, entry: dict) -> None:
+def apply_mapping(source: SourceFile, entry: object) -> None:
     """Apply one file's mapping: ``{"kind", "columns", "values", "skip_incomplete",
     "day_first"}``. Raises MappingError listing every problem."""
     if not isinstance(entry, dict):
@@ -239,8 +243,9 @@ def apply_mapping(source: SourceFile, entry: dict) -> None:
     source.mapped = True
 
 
-def mapping_for(mapping: dict | None, name: str) -> dict | None:
-    """This file's entry of a mapping keyed by file name (``{"files": {...}}`` or flat)."""
+def mapping_for(mapping: dict[str, Any] | None, name: str) -> object:
+    """This file's entry of a mapping keyed by file name (``{"files": {...}}`` or flat); None
+    when it has none. The entry is as the JSON holds it: apply_mapping refuses a non-object."""
     if not mapping:
         return None
     files = mapping.get("files", mapping) if isinstance(mapping, dict) else {}
@@ -268,16 +273,16 @@ def guesses(source: SourceFile, kind: str | None = None) -> tuple[str, dict]:
 class _CountingReader(io.RawIOBase):
     """A binary file that counts the bytes read, for progress."""
 
-    def __init__(self, raw):
+    def __init__(self, raw: io.BufferedIOBase):
         self.raw = raw
         self.bytes_read = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: "WriteableBuffer") -> int:
         n = self.raw.readinto(buffer)
-        self.bytes_read += n or 0
+        self.bytes_read += n
         return n
 
 

@@ -25,14 +25,14 @@ def is_empty(raw: str | None) -> bool:
 
 def text(raw: str | None) -> str:
     """Trimmed text; empty markers become ''."""
-    if is_empty(raw):
+    if raw is None or is_empty(raw):
         return ""
     return " ".join(raw.split()) if "\n" not in raw else raw.strip()
 
 
 def decimal(raw: str | None) -> Decimal | None:
     """1.01752E11, 72395.0, 1,250.00, $ 1 250,50, (300) → Decimal rounded to cents."""
-    if is_empty(raw):
+    if raw is None or is_empty(raw):
         return None
     cleaned = raw.strip()
     negative = cleaned.startswith("(") and cleaned.endswith(")")
@@ -72,7 +72,7 @@ def integer(raw: str | None) -> int | None:
 
 
 def boolean(raw: str | None) -> bool | None:
-    if is_empty(raw):
+    if raw is None or is_empty(raw):
         return None
     word = raw.strip().lower()
     if word in TRUE_WORDS:
@@ -110,7 +110,7 @@ class DateReader:
         self.ambiguous_example = ""
 
     def __call__(self, raw: str | None) -> dt.date | None:
-        if is_empty(raw):
+        if raw is None or is_empty(raw):
             return None
         value = raw.strip()
         match = _ISO.match(value)
@@ -150,7 +150,7 @@ class DateReader:
 
 def ids(raw: str | None) -> list[str]:
     """An association cell: one id or several (``123;456``, ``123, 456``), empties dropped."""
-    if is_empty(raw):
+    if raw is None or is_empty(raw):
         return []
     return [part.strip() for part in ID_SEPARATORS.split(raw) if not is_empty(part)]
 

@@ -6,6 +6,7 @@ value and whether the source value was one we know (unknown ones are counted in 
 """
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from accounts_app.models import DeploymentModel, Infrastructure, Lifecycle
@@ -18,7 +19,9 @@ def _table(pairs: dict[str, list[str]]) -> dict[str, str]:
     return {normalise(word): value for value, words in pairs.items() for word in words}
 
 
-def _with_own_choices(table: dict[str, str], choices) -> dict[str, str]:
+def _with_own_choices(
+    table: dict[str, str], choices: Iterable[tuple[str, object]]
+) -> dict[str, str]:
     """A DealLens value or label is understood too (a file exported from DealLens itself)."""
     for value, label in choices:
         table.setdefault(normalise(value), value)

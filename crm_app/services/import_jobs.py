@@ -10,12 +10,16 @@ import functools
 import logging
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
+from accounts_app.models import Workspace
 from common.exceptions import ApplicationError, ServiceUnavailable
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.ingest.sources import MappingError, apply_mapping, inspect
@@ -44,10 +48,16 @@ def _safe_name(name: str) -> str:
 
 
 def import_job_create(
-    *, workspace, user=None, uploads, mapping: dict | None = None, store: bool = True
+    *,
+    workspace: Workspace | int,
+    user: User | AnonymousUser | None = None,
+    uploads: Iterable[Any],
+    mapping: dict[str, Any] | None = None,
+    store: bool = True,
 ) -> tuple[ImportJob, list[str]]:
     """A draft job for the uploaded files (Django UploadedFile objects, or ``(name, path)``
-    pairs when ``store`` is False: the command line imports files where they are).
+    pairs when ``store`` is False: the command line imports files where they are; hence
+    ``Iterable[Any]``: which of the two ``store`` says, not the type).
 
     Returns the job and what stops its files from being imported (empty when it can run).
     """
@@ -63,10 +73,10 @@ def import_job_create(
         )
     job = ImportJob.objects.create(
         workspace_id=getattr(workspace, "pk", workspace),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if isinstance(user, User) else None,
         mapping=mapping or {},
     )
-    pairs = []
+    pairs: list[tuple[str, Path]] = []
     if store:
         folder = _storage_dir(job)
         folder.mkdir(parents=True, exist_ok=True)
@@ -84,7 +94,7 @@ def import_job_create(
     return job, problems
 
 
-def import_job_map_file(*, job: ImportJob, index: int, entry: dict) -> ImportJob:
+def import_job_map_file(*, job: ImportJob, index: int, entry: dict[str, Any]) -> ImportJob:
     """Apply a column mapping to one file of a draft job (the mapping screen's submit)."""
     if job.state != ImportJob.State.DRAFT:
         raise ApplicationError("This import has started already; its mapping cannot change.")
@@ -134,7 +144,7 @@ def _import_job_send(job_id: int) -> None:
     """Send the import task; if the broker refuses, put the job back to draft (not stuck
     "queued" forever with nobody to run it)."""
     try:
-        import_execute_task.apply_async(args=[job_id], retry_policy=PUBLISH_RETRY)
+        import_execute_task.apply_async(args=(job_id,), retry_policy=PUBLISH_RETRY)
     except BROKER_ERRORS:
         if import_execute_task.app.conf.task_always_eager:
             raise  # in-process: not a broker problem
@@ -148,12 +158,12 @@ def _finish(
     job: ImportJob,
     *,
     ok: bool,
-    counts=None,
-    errors=None,
-    error_count=0,
-    notes=None,
-    report="",
-    files=None,
+    counts: dict[str, dict[str, int]] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    error_count: int = 0,
+    notes: list[str] | None = None,
+    report: str = "",
+    files: list[dict[str, Any]] | None = None,
 ) -> None:
     job.state = ImportJob.State.SUCCEEDED if ok else ImportJob.State.FAILED
     job.progress = 100

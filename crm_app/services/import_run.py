@@ -151,7 +151,12 @@ def _batches(iterable: Iterable, size: int) -> Iterator[list]:
 class Importer:
     """One run over the files of one import (see the module docstring for the order)."""
 
-    def __init__(self, workspace_id: int, sources: Sequence[SourceFile], progress=None):
+    def __init__(
+        self,
+        workspace_id: int,
+        sources: Sequence[SourceFile],
+        progress: Progress | None = None,
+    ):
         self.sources = list(sources)
         self.progress = progress
         self.errors: list[dict] = []
@@ -208,10 +213,12 @@ class Importer:
 
     # --- passes ---------------------------------------------------------------------------
 
-    def _parsed_batches(self, source: SourceFile, what: str, first_pass: bool):
+    def _parsed_batches(
+        self, source: SourceFile, what: str, first_pass: bool
+    ) -> Iterator[tuple[RowParser, list[Parsed]]]:
         parser = self.parsers.setdefault(source.name, RowParser(source))
         reader = RowReader(source)
-        kind = source.kind
+        kind = parser.kind
         tally = self.ledger.counts[kind]
         for rows in _batches(reader, BATCH_SIZE):
             good = []
@@ -243,15 +250,19 @@ class Importer:
             self._report_progress(reader, f"{what} {source.name}")
         self._done_bytes += source.size
 
-    def _mark(self, kind, parser, parsed, why):
+    def _mark(self, kind: str, parser: RowParser, parsed: Parsed, why: str) -> None:
         ext = parsed.values.get("external_id")
         if ext and kind in self.ledger.unusable:
             self.ledger.unusable[kind][ext] = f"{why} ({parser.source.name} line {parsed.row.line})"
 
     def _records_pass(self, source: SourceFile) -> None:
-        writer = {ACCOUNT: self.accounts, CONTACT: self.contacts, DEAL: self.deals}[source.kind]
+        writers: dict[str, AccountWriter | ContactWriter | DealWriter] = {
+            ACCOUNT: self.accounts,
+            CONTACT: self.contacts,
+            DEAL: self.deals,
+        }
         for parser, good in self._parsed_batches(source, "Reading", True):
-            writer.write(parser, good)
+            writers[parser.kind].write(parser, good)
 
     def _roles_pass(self, source: SourceFile) -> None:
         for parser, good in self._parsed_batches(source, "Reading", True):
@@ -274,8 +285,8 @@ class Importer:
 
     def _associations_pass(self, source: SourceFile) -> None:
         for parser, good in self._parsed_batches(source, "Linking people and deals in", False):
-            links = []
-            unusable = self.ledger.unusable[source.kind]
+            links: list[RoleLink] = []
+            unusable = self.ledger.unusable[parser.kind]
             for parsed in good:
                 ext = parsed.values["external_id"]
                 if ext in unusable:
@@ -388,7 +399,7 @@ class Importer:
                 }
             )
         ok = self.error_count == 0
-        order = {}
+        order: dict[str, int] = {}
         for source, _ in passes:
             order.setdefault(source.name, len(order))
         self.errors.sort(key=lambda e: (order.get(e["file"], len(order)), e["line"] or 0))
@@ -436,7 +447,7 @@ def import_run(
             RowParser(source)  # validates value overrides of the mapping
     except MappingError as exc:
         raise ImportRefused(exc.messages) from exc
-    workspace_id = getattr(workspace, "pk", workspace)
+    workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
     try:
         return Importer(workspace_id, sources, progress).run()
     except DatabaseError:

@@ -15,6 +15,8 @@ import logging
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 
+from crm_app.models import ImportJob
+
 logger = logging.getLogger(__name__)
 CACHE_TIMEOUT = 6 * 3600
 
@@ -54,7 +56,7 @@ class ProgressReporter:
             self._side = None
 
 
-def progress_read(job) -> tuple[int, str]:
+def progress_read(job: ImportJob) -> tuple[int, str]:
     """Percent done and what is happening, the freshest of the job row and the cache."""
     percent, message = job.progress, job.progress_message
     if job.state == job.State.RUNNING:

@@ -198,7 +198,7 @@ class PersonaMapNodeSerializer(serializers.Serializer):
 
 
 class PersonaMapEdgeSerializer(serializers.Serializer):
-    source = serializers.IntegerField(help_text="Contact id.")
+    source = serializers.IntegerField(help_text="Contact id.")  # type: ignore[assignment]  # key
     target = serializers.IntegerField(help_text="Contact id.")
     kind = serializers.ChoiceField(
         choices=[
@@ -221,7 +221,9 @@ class PersonaMapSerializer(serializers.Serializer):
 class ScorecardLineSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=ScorecardItem.Key.choices)
     status = serializers.ChoiceField(choices=ScorecardItem.Status.choices)
-    source = serializers.ChoiceField(choices=[("auto", "derived"), ("manual", "set by hand")])
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # the API key, not Field.source
+        choices=[("auto", "derived"), ("manual", "set by hand")]
+    )
 
 
 class ScorecardSerializer(serializers.Serializer):
@@ -239,7 +241,10 @@ class ScorecardItemInputSerializer(serializers.Serializer):
 
 
 class ScorecardUpdateSerializer(serializers.Serializer):
-    items = ScorecardItemInputSerializer(many=True, max_length=len(ScorecardItem.Key.values) * 2)
+    # many=True passes max_length to the ListSerializer (DRF 3.15+); the stubs do not know it.
+    items = ScorecardItemInputSerializer(  # type: ignore[call-arg]
+        many=True, max_length=len(ScorecardItem.Key.values) * 2
+    )
 
 
 RISK_CODES = [

@@ -24,12 +24,12 @@ class _PeopleForm(forms.Form):
             blank = [("", field.empty_label)] if not field.required else [("", "Choose…")]
             field.choices = [*blank, *people]
 
-    default_prefix = None
+    default_prefix: str | None = None
 
 
 def _person_field(label: str, *, required: bool = True, empty_label: str = "—"):
     field = forms.TypedChoiceField(label=label, coerce=int, required=required, empty_value=None)
-    field.empty_label = empty_label
+    field.empty_label = empty_label  # type: ignore[attr-defined]  # read by _PeopleForm
     return field
 
 

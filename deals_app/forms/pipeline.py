@@ -91,7 +91,7 @@ class DealFilterForm(_FilterForm):
 
     DIMENSION_FIELDS = tuple(DIMENSIONS)
     # Fields that narrow the list (sort and view only change how it is shown).
-    FILTER_FIELDS = ("stage", "owner", "close_from", "close_to", "risk", "segment")
+    FILTER_FIELDS: tuple[str, ...] = ("stage", "owner", "close_from", "close_to", "risk", "segment")
     FILTER_FIELDS += DIMENSION_FIELDS
     defaults = {
         "stage": STAGE_OPEN,
@@ -138,5 +138,5 @@ class DealFilterForm(_FilterForm):
                 label = "Filters"
             value = self.data.get(name, "")
             shown = f" “{value[:60]}”" if value and name != NON_FIELD_ERRORS else ""
-            notes.append(f"{label}{shown} ignored: {' '.join(errors)}")
+            notes.append(f"{label}{shown} ignored: {' '.join(str(e) for e in errors)}")
         return notes

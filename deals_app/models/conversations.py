@@ -144,7 +144,7 @@ class Conversation(WorkspaceOwnedModel):
             account=self.account if self.account_id else None,
             deal=self.deal if self.deal_id else None,
         )
-        if self.deal_id and self.account_id and self.deal.account_id != self.account_id:
+        if self.deal is not None and self.account_id and self.deal.account_id != self.account_id:
             errors["deal"] = "This deal belongs to another account."
         if self.stated_reason and self.kind != self.Kind.WIN_LOSS:
             errors["stated_reason"] = "Only a win/loss interview has a stated reason."

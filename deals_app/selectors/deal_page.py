@@ -135,7 +135,7 @@ def deal_page(*, workspace: Workspace, deal: Deal, people: dict[int, Contact]) -
         scorecard=deal_scorecard(deal=deal, people=on_deal),
         advocacies=advocacies,
         conversations=conversations,
-        pains=pains,
+        pains=pains,  # type: ignore[arg-type]  # annotated/values() rows typed as TypedDicts by the stubs
         cases=cases,
         history=deal_history(workspace=workspace, deal=deal),
     )

@@ -147,8 +147,8 @@ class InfluenceGraph:
             node = queue.popleft()
             if node in targets:
                 path = [node]
-                while previous[path[-1]] is not None:
-                    path.append(previous[path[-1]])
+                while (step := previous[path[-1]]) is not None:
+                    path.append(step)
                 return path[::-1]
             for nxt in graph.get(node, ()):
                 if nxt not in previous:
@@ -339,7 +339,7 @@ def deal_scorecard(*, deal: Deal, people: DealPeople | None = None) -> list[Scor
             on_deal=Count("id", filter=Q(conversation__deal_id=deal.pk)), on_account=Count("id")
         )
     )
-    auto = {key: Status.MISSING for key in SCORECARD_KEYS}
+    auto: dict[str, str] = {key: Status.MISSING for key in SCORECARD_KEYS}
     if cases["valued"]:
         auto["metrics"] = Status.CONFIRMED
     elif cases["cases"]:

@@ -119,7 +119,7 @@ def deal_list(*, workspace: Workspace, stage: str = STAGE_OPEN, owner=None) -> Q
     if owner is not None:
         queryset = queryset.filter(owner=owner)
     if stage in (STAGE_OPEN, *OPEN_STAGES):
-        ordering = [F("close_date").asc(nulls_last=True), "name", "id"]
+        ordering: list = [F("close_date").asc(nulls_last=True), "name", "id"]
     else:
         ordering = [F("close_date").desc(nulls_last=True), "-id"]
     roles = DealRole.objects.filter(deal_id=OuterRef("pk"))

@@ -76,8 +76,8 @@ class AccountListView(PagedListView):
 
 def org_chart(contacts: list[Contact]) -> list[dict]:
     """Contacts as a forest by reporting line: ``[{"contact", "reports": [...]}]``."""
-    nodes = {c.pk: {"contact": c, "reports": []} for c in contacts}
-    roots = []
+    nodes: dict[int | None, dict] = {c.pk: {"contact": c, "reports": []} for c in contacts}
+    roots: list[dict] = []
     for contact in contacts:
         boss = nodes.get(contact.reports_to_id)
         (boss["reports"] if boss else roots).append(nodes[contact.pk])

@@ -288,7 +288,7 @@ class DealEditView(DealDetailView):
             workspace=self.workspace,
             deal=self.deal,
             items=[{"key": data["key"], "status": status, "note": data["note"]}],
-            user=self.request.user,
+            user=self.request.user,  # type: ignore[arg-type]  # annotated/values() rows typed as TypedDicts by the stubs
         )
         return "Scorecard updated."
 

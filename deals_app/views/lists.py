@@ -63,7 +63,7 @@ def _with_risks(deals: list[Deal], known: dict[int, list] | None = None) -> list
     missing = [d for d in deals if d.pk not in known]
     risks = {**known, **deal_risks_for(deals=missing)} if missing else known
     for deal in deals:
-        deal.risk_list = risks.get(deal.pk, [])
+        deal.risk_list = risks.get(deal.pk, [])  # type: ignore[attr-defined]  # for the template
     return deals
 
 

@@ -48,6 +48,7 @@ def median_from_histogram(counts: Iterable[tuple[int, int]]) -> int | float | No
         if seen >= upper_rank:
             upper = value
             break
+    assert lower is not None and upper is not None  # total > 0: both ranks are reached
     if total % 2:
         return lower
     middle = (lower + upper) / 2

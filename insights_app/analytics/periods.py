@@ -129,6 +129,7 @@ def period_quarters(periods: Iterable[dict]) -> dict[str, list[int]]:
         numbers = []
         for label in period["quarters"]:
             match = QUARTER_KEY.match(label)
+            assert match is not None, label  # the labels are quarter keys made above
             numbers.append(quarter_number(int(match[1]), int(match[2])))
         result[period["key"]] = numbers
     return result

@@ -23,7 +23,7 @@ from insights_app.selectors import (
     snapshot_published_get,
 )
 
-MONEY = {"max_digits": 30, "decimal_places": 2, "coerce_to_string": True}
+MONEY: dict = {"max_digits": 30, "decimal_places": 2, "coerce_to_string": True}
 DIMENSIONS_HELP = (
     f"One of {', '.join(ACCOUNT_DIMENSIONS)}, or `{SEGMENT_PREFIX}<id>` for a saved segment "
     "(see `insights/dimensions/`)."
@@ -109,7 +109,7 @@ class InsightResponseSerializer(serializers.Serializer):
 
 class PeriodSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="`last4q` or a quarter such as `2026Q3`.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute (label/source); DRF moves it off the class
     first_day = serializers.DateField(help_text="The first close date counted.")
     last_day = serializers.DateField(help_text="The last close date counted.")
     quarters = serializers.ListField(child=serializers.CharField(), help_text="e.g. 2026-Q3.")
@@ -173,7 +173,7 @@ class TrendResponseSerializer(InsightResponseSerializer):
 
 class DimensionSerializer(serializers.Serializer):
     dimension = serializers.CharField(help_text="What to pass as `?dimension=`.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute (label/source); DRF moves it off the class
     kind = serializers.ChoiceField(choices=["account", "segment"])
 
 

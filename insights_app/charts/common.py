@@ -143,7 +143,7 @@ def bars_with_rate(
     line) on a right axis, over the same x. ``bars`` and ``rate`` hold each trace's name, y,
     hovertemplate and style; ``rate_axis`` the right axis' title and scale, which this puts on
     ``layout`` (over the left axis, no grid of its own) with room on the right for its ticks."""
-    drill = {} if customdata is None else {"customdata": customdata}
+    drill: dict = {} if customdata is None else {"customdata": customdata}
     data = [
         trace("bar", x=x, **bars, **drill),
         trace("scatter", x=x, yaxis="y2", **rate, **drill),

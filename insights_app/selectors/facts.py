@@ -103,7 +103,8 @@ def _stream(queryset: QuerySet) -> Iterator[tuple]:
         sql, params = query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
         return
-    wanted = list(queryset._fields) if queryset._fields else None
+    fields = queryset._fields  # type: ignore[attr-defined]  # values() names; not in the stubs
+    wanted = list(fields) if fields else None
     selected = list(query.selected or ()) if query.selected else wanted
     reorder = None
     if wanted and selected and selected != wanted:
@@ -388,7 +389,8 @@ def pains_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     tagging = Conversation.tags.through.objects
     return _stream(
         tagging.filter(conversation__workspace_id=workspace.pk, tag__kind=Tag.Kind.PAIN)
-        .values(conv_account=F("conversation__account_id"), pain=F("tag_id"))
+        # values(alias=F(...)) on the tags' through model: the stubs' plugin cannot resolve it.
+        .values(conv_account=F("conversation__account_id"), pain=F("tag_id"))  # type: ignore[misc]
         .annotate(conversations=Count("conversation_id"))
         .values_list("conv_account", "pain", "conversations")
     )
@@ -406,8 +408,9 @@ def pain_tags(*, workspace: Workspace) -> dict[int, str]:
 
 def feature_list(*, workspace: Workspace) -> list[dict]:
     """Every feature request of the workspace: id, title and status."""
+    # values() rows: TypedDicts to the stubs, plain dicts at run time.
     return list(
-        FeatureRequest.objects.filter(workspace_id=workspace.pk)
+        FeatureRequest.objects.filter(workspace_id=workspace.pk)  # type: ignore[arg-type]
         .order_by("id")
         .values("id", "title", "status")
     )
@@ -457,8 +460,9 @@ def feature_deals_by_account(*, workspace: Workspace) -> Iterator[tuple]:
 
 def assumption_list(*, workspace: Workspace) -> list[dict]:
     """Every assumption of the workspace: id, statement and area."""
+    # values() rows: TypedDicts to the stubs, plain dicts at run time.
     return list(
-        Assumption.objects.filter(workspace_id=workspace.pk)
+        Assumption.objects.filter(workspace_id=workspace.pk)  # type: ignore[arg-type]
         .order_by("id")
         .values("id", "statement", "area")
     )

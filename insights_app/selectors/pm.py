@@ -6,6 +6,7 @@ Every read is scoped to the workspace first and costs a constant number of queri
 that need an aggregate over deals come from the published snapshot, never computed here.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -78,7 +79,8 @@ def assumption_get(*, workspace: Workspace, pk: int) -> Assumption:
         )
     )
     assumption = get_object_or_404(queryset, pk=pk)
-    assumption.status = Assumption.status_for(assumption.supports, assumption.contradicts)
+    # Counts annotated above; the stubs' annotated type from get_object_or_404 loses them.
+    assumption.status = Assumption.status_for(assumption.supports, assumption.contradicts)  # type: ignore[attr-defined]
     return assumption
 
 
@@ -92,7 +94,7 @@ def evidence_list_for(*, workspace: Workspace, assumption: Assumption) -> QueryS
     )
 
 
-def assumption_catalog(*, workspace: Workspace) -> list[dict]:
+def assumption_catalog(*, workspace: Workspace) -> list[Mapping[str, object]]:
     """Every assumption's id, statement and area (a hand-kept catalog: small), newest first.
 
     The board shows these live beside the snapshot's figures, so an assumption created or

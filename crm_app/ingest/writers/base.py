@@ -3,13 +3,18 @@
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+from django.db import models
 from django.utils import timezone
 
 from accounts_app.models import Account
+from common.models import WorkspaceOwnedModel
 from crm_app.ingest.parsing import CellProblem, Parsed, RowParser
 from crm_app.ingest.recognition import ACCOUNT, CONTACT, DEAL, KIND_LABELS
 from deals_app.history import history_record_bulk
+from deals_app.models import Deal
+from personas_app.models import Contact
 
 WRITE_BATCH = 1000
 ACCOUNT_FIELDS = (
@@ -42,6 +47,9 @@ DEAL_FIELDS = (
     "competitor",
     "cost_of_sale",
 )
+# The imported kinds that carry the CRM's id (external_id) and so can be referred to.
+Referenced = type[Account] | type[Contact] | type[Deal]
+_Row = TypeVar("_Row", bound=WorkspaceOwnedModel)
 NOT_NULL_CHOICES = {"lifecycle", "deployment_model", "infrastructure", "stance"}
 
 
@@ -52,7 +60,7 @@ class Tally:
     unchanged: int = 0
     skipped: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int]:
         return {
             "created": self.created,
             "updated": self.updated,
@@ -67,43 +75,49 @@ class Ledger:
 
     workspace_id: int
     report_problem: Callable[[RowParser, Parsed, CellProblem], None]
-    counts: dict = field(default_factory=lambda: {k: Tally() for k in KIND_LABELS})
+    counts: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k in KIND_LABELS})
     # external id → "File line N" of every row of this import, per kind (duplicates, references)
-    seen: dict = field(default_factory=lambda: {ACCOUNT: {}, CONTACT: {}, DEAL: {}})
+    seen: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {ACCOUNT: {}, CONTACT: {}, DEAL: {}}
+    )
     # external id → why a reference to it cannot be used (a bad or deleted row)
-    unusable: dict = field(default_factory=lambda: {ACCOUNT: {}, CONTACT: {}, DEAL: {}})
-    buying_roles: dict = field(default_factory=dict)  # contact external id → [roles]
-    pending_reports_to: dict = field(default_factory=dict)  # contact ext id → counted status
-    roles_seen: set = field(default_factory=set)  # (deal pk, contact pk, role) written
-    primary_of: dict = field(default_factory=dict)  # deal pk → where its primary was set
+    unusable: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {ACCOUNT: {}, CONTACT: {}, DEAL: {}}
+    )
+    buying_roles: dict[str, list[str]] = field(default_factory=dict)  # contact ext id → [roles]
+    pending_reports_to: dict[str, str] = field(default_factory=dict)  # ext id → counted status
+    # (deal pk, contact pk, role) written
+    roles_seen: set[tuple[int, int, str]] = field(default_factory=set)
+    # deal pk → (where its primary was set, the primary contact's pk)
+    primary_of: dict[int, tuple[str, int]] = field(default_factory=dict)
     moved_contacts: int = 0
-    notes: Counter = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
 
 
 def row_where(parser: RowParser, parsed: Parsed) -> str:
     return f"{parser.source.name} line {parsed.row.line}"
 
 
-def diff_fields(obj, data: dict) -> list[str]:
+def diff_fields(obj: models.Model, data: dict[str, Any]) -> list[str]:
     return [name for name, value in data.items() if getattr(obj, name) != value]
 
 
-class Upsert:
+class Upsert(Generic[_Row]):
     """One batch's new and changed rows of a model, counted and then written in bulk."""
 
-    def __init__(self, model, tally):
+    def __init__(self, model: type[_Row], tally: Tally):
         self.model, self.tally = model, tally
-        self.new: list = []
-        self.changed: list = []
+        self.new: list[_Row] = []
+        self.changed: list[_Row] = []
         self.fields: set[str] = set()
         self.now = timezone.now()
 
-    def create(self, obj) -> str:
+    def create(self, obj: _Row) -> str:
         self.new.append(obj)
         self.tally.created += 1
         return "created"
 
-    def update(self, obj, data: dict) -> list[str]:
+    def update(self, obj: _Row, data: dict[str, Any]) -> list[str]:
         """Apply the values that differ; returns the changed field names."""
         diff = diff_fields(obj, data)
         if diff:
@@ -141,7 +155,9 @@ class Writer:
     def tally(self) -> Tally:
         return self.ledger.counts[self.kind]
 
-    def problem(self, parser, parsed, name, value, message):
+    def problem(
+        self, parser: RowParser, parsed: Parsed, name: str, value: object, message: str
+    ) -> None:
         self.ledger.report_problem(
             parser, parsed, CellProblem(name, parser.column(name), str(value), message)
         )
@@ -170,7 +186,13 @@ class Writer:
         if ext and self.kind in self.ledger.unusable:
             self.ledger.unusable[self.kind][ext] = f"{why} ({row_where(parser, parsed)})"
 
-    def resolve(self, model, kind: str, refs: set[str], fields=("id",)) -> dict:
+    def resolve(
+        self,
+        model: Referenced,
+        kind: str,
+        refs: set[str],
+        fields: tuple[str, ...] = ("id",),
+    ) -> dict[str, tuple[Any, ...]]:
         """external id → (pk, …) for the referenced records of this workspace."""
         if not refs:
             return {}
@@ -179,7 +201,9 @@ class Writer:
         )
         return {row[0]: row[1:] for row in rows}
 
-    def missing_reference(self, parser, parsed, name, kind, ext) -> None:
+    def missing_reference(
+        self, parser: RowParser, parsed: Parsed, name: str, kind: str, ext: str
+    ) -> None:
         why = self.ledger.unusable[kind].get(ext)
         noun = KIND_LABELS[kind].lower().rstrip("s")
         if why:
@@ -189,11 +213,13 @@ class Writer:
         self.problem(parser, parsed, name, ext, message)
         self.mark_unusable(parser, parsed, f"not imported: its {noun} is missing")
 
-    def accounts_for(self, batch: list[Parsed]) -> dict:
+    def accounts_for(self, batch: list[Parsed]) -> dict[str, tuple[Any, ...]]:
         """external id → (pk,) of the accounts this batch's rows name (their first company)."""
         return self.resolve(Account, ACCOUNT, {p.values["account"][0] for p in batch})
 
-    def account_id(self, parser: RowParser, parsed: Parsed, accounts: dict) -> int | None:
+    def account_id(
+        self, parser: RowParser, parsed: Parsed, accounts: dict[str, tuple[Any, ...]]
+    ) -> int | None:
         """The row's account pk; None (and a row error) when the account is unknown. A row that
         names several companies belongs to the first one, and the import says so in a note."""
         values = parsed.values
@@ -207,4 +233,5 @@ class Writer:
                 f"{parser.source.name}: {noun} with several companies: "
                 "the first one is their account"
             ] += 1
-        return accounts[account_ext][0]
+        account_pk: int = accounts[account_ext][0]
+        return account_pk

@@ -43,11 +43,11 @@ class RoleWriter(Writer):
             else:
                 usable.append(link)
         deal_pks = {deals[link.deal][0] for link in usable}
-        existing = {}
-        for role in DealRole.objects.filter(workspace_id=self.ws, deal_id__in=deal_pks).only(
+        existing: dict[tuple[int, int, str], DealRole] = {}
+        for stored in DealRole.objects.filter(workspace_id=self.ws, deal_id__in=deal_pks).only(
             "id", "deal_id", "contact_id", "role", "is_primary", "stance"
         ):
-            existing[(role.deal_id, role.contact_id, role.role)] = role
+            existing[(stored.deal_id, stored.contact_id, stored.role)] = stored
         pairs = {(d, c) for d, c, _ in existing}
         new, changed, changed_fields = [], {}, set()
         counted: dict[int, str] = {}  # existing role pk → how this batch counted it
@@ -80,7 +80,7 @@ class RoleWriter(Writer):
                 if key in self.ledger.roles_seen:
                     continue
                 self.ledger.roles_seen.add(key)
-                data = {}
+                data: dict[str, bool | str] = {}
                 if link.is_primary is not None:
                     data["is_primary"] = bool(link.is_primary) and index == 0
                 if link.stance:
