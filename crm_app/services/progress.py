@@ -43,8 +43,8 @@ class ProgressReporter:
             with self._side.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")
                 cursor.execute(
-                    "UPDATE deals_app_importjob SET progress = %s, progress_message = %s "
-                    "WHERE id = %s AND state = 'running'",
+                    f"UPDATE {ImportJob._meta.db_table} SET progress = %s, "  # noqa: S608 - the model's own table name
+                    "progress_message = %s WHERE id = %s AND state = 'running'",
                     [percent, message[:300], self.job_id],
                 )
         except DatabaseError:

@@ -58,7 +58,7 @@ def test_progress_moves_and_is_visible_outside_the_import_transaction(
             with outside.cursor() as cursor:
                 cursor.execute(
                     "SELECT progress, (SELECT count(*) FROM deals_app_deal) "
-                    "FROM deals_app_importjob WHERE id = %s",
+                    "FROM crm_app_importjob WHERE id = %s",
                     [self.job_id],
                 )
                 row = cursor.fetchone()

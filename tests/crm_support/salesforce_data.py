@@ -46,11 +46,15 @@ _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def export_dir() -> Path:
-    """``$DEALLENS_ACCEPTANCE_DATA`` or ``../shared/acceptance_data`` beside the repository."""
-    root = os.environ.get("DEALLENS_ACCEPTANCE_DATA") or (
-        Path(__file__).resolve().parents[2] / ".." / "shared" / "acceptance_data"
-    )
-    return Path(root).resolve() / "salesforce_cpq_demo_export"
+    """``$DEALLENS_ACCEPTANCE_DATA``, ``../shared/acceptance_data`` beside the repository, or
+    /work/shared/acceptance_data (a clone elsewhere on the machine)."""
+    candidates = [
+        os.environ.get("DEALLENS_ACCEPTANCE_DATA", ""),
+        str(Path(__file__).resolve().parents[2] / ".." / "shared" / "acceptance_data"),
+        "/work/shared/acceptance_data",
+    ]
+    found = next((c for c in candidates if c and Path(c).is_dir()), candidates[1])
+    return Path(found).resolve() / "salesforce_cpq_demo_export"
 
 
 def sf_datetime(value: datetime) -> str:
