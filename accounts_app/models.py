@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -234,8 +235,6 @@ class Segment(WorkspaceOwnedModel):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if not isinstance(self.filters, dict):
             raise ValidationError({"filters": "Give an object mapping dimensions to values."})
         unknown = sorted(set(self.filters) - set(self.FILTERABLE))

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, OuterRef, Q, Subquery
 from simple_history.utils import get_history_manager_for_model
 
+from accounts_app.models import Account
 from deals_app.models import Conversation, Deal, DealRole
 from personas_app.models import Contact
 
@@ -153,8 +154,6 @@ class _Names:
         if name == "deal":
             return dict(Deal.objects.filter(pk__in=ids).values_list("pk", "name"))
         if name == "account":
-            from accounts_app.models import Account
-
             return dict(Account.objects.filter(pk__in=ids).values_list("pk", "name"))
         return {}
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from accounts_app.models import Account, Lifecycle
@@ -236,8 +237,6 @@ class RowParser:
 
     def _validate(self, parsed: Parsed) -> None:
         """Model field rules that need no database: lengths, digits, email syntax."""
-        from django.core.exceptions import FieldDoesNotExist, ValidationError
-
         for name, value in parsed.values.items():
             if value in (None, "") or isinstance(value, list | bool):
                 continue

@@ -35,6 +35,7 @@ from crm_app.ingest.writers import (
     RoleLink,
     RoleWriter,
 )
+from personas_app.models import Contact
 
 logger = logging.getLogger(__name__)
 
@@ -334,8 +335,6 @@ class Importer:
 
     def _check_reporting_loops(self) -> None:
         """A reporting line must not loop (A → B → A); the database cannot see that."""
-        from personas_app.models import Contact
-
         if not any("reports_to" in s.columns for s in self.sources):
             return
         boss_of = dict(

@@ -4,8 +4,8 @@ from django.db import transaction
 
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
+from common.services import check_owned, save_validated
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
-from personas_app.services import check_owned, save_validated
 
 
 def _one_line(text: str | None) -> str:
