@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Trim
 
-from common.models import TimeStampedModel, WorkspaceOwnedModel
+from common.models import CrmRecordMixin, TimeStampedModel, WorkspaceOwnedModel
 
 
 class Workspace(TimeStampedModel):
@@ -118,7 +118,7 @@ class Lifecycle(models.TextChoices):
     PARTNER = "partner", "Partner"
 
 
-class Account(WorkspaceOwnedModel):
+class Account(CrmRecordMixin, WorkspaceOwnedModel):
     """A customer or prospect company; its columns are the segment dimensions."""
 
     DeploymentModel = DeploymentModel

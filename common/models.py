@@ -30,6 +30,30 @@ class WorkspaceQuerySet(models.QuerySet[_M]):
         return self.filter(workspace_id=workspace_id)
 
 
+class CrmLiveManager(models.Manager.from_queryset(WorkspaceQuerySet)):  # type: ignore[misc]
+    """The default manager of records a CRM sync can delete (accounts, contacts, deals): rows
+    marked ``crm_deleted_at`` leave every list, page, related set and insight at once
+    (PRODUCT.md §11). What hangs on them stays; ``all_objects`` still sees them (the sync's
+    writers, the admin's purge)."""
+
+    def get_queryset(self) -> WorkspaceQuerySet:  # type: ignore[type-arg]
+        return super().get_queryset().filter(crm_deleted_at=None)
+
+
+class CrmRecordMixin(models.Model):
+    """Marks a record deleted in the CRM it came from; see CrmLiveManager."""
+
+    crm_deleted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the CRM deleted this record."
+    )
+
+    objects = CrmLiveManager()
+    all_objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class WorkspaceOwnedModel(TimeStampedModel):
     """A row that belongs to exactly one workspace (tenant)."""
 

@@ -321,7 +321,31 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+CELERY_BEAT_SCHEDULE["crm-sync-due"] = {
+    # Starts the connections whose schedule_minutes have passed (each on its own clock) and
+    # re-queues runs whose worker died (no heartbeat for CRM_SYNC_STALE_SECONDS).
+    "task": "crm_app.tasks.crm_sync_due",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Live CRM sync (PRODUCT.md §11). Credentials are encrypted with the first of these Fernet keys
+# and decrypted with any of them, so a new key goes first and `rotate_encryption_keys` re-encrypts
+# (comma-separated, each 32 url-safe base64 bytes: `Fernet.generate_key()`). DEBUG (make run)
+# derives one from SECRET_KEY when none is set; elsewhere, without keys, saving a connection is
+# refused with a message naming this setting (the rest of DealLens runs).
+DEALLENS_ENCRYPTION_KEYS = env.list("DEALLENS_ENCRYPTION_KEYS", default=[])
+# A CA bundle the CRM connectors trust instead of the system store (a private test server, a
+# TLS-inspecting proxy); falls back to REQUESTS_CA_BUNDLE, then to certifi.
+DEALLENS_CRM_CA_BUNDLE = env.str(
+    "DEALLENS_CRM_CA_BUNDLE", default=env.str("REQUESTS_CA_BUNDLE", default="")
+)
+CRM_SYNC_OVERLAP_SECONDS = env.int("DEALLENS_CRM_SYNC_OVERLAP_SECONDS", default=300)  # clock skew
+CRM_SYNC_TIMEOUT_SECONDS = env.float("DEALLENS_CRM_SYNC_TIMEOUT_SECONDS", default=30.0)
+CRM_SYNC_RETRIES = env.int("DEALLENS_CRM_SYNC_RETRIES", default=5)  # per request
+CRM_SYNC_BACKOFF_MAX_SECONDS = env.float("DEALLENS_CRM_SYNC_BACKOFF_MAX_SECONDS", default=60.0)
+CRM_SYNC_STALE_SECONDS = env.int("DEALLENS_CRM_SYNC_STALE_SECONDS", default=300)
 
 CACHES = {
     "default": (

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_DEBUG", "false")
+# A fixed Fernet key for CRM credentials (tests/crm_app/test_encryption.py rotates it).
+os.environ.setdefault("DEALLENS_ENCRYPTION_KEYS", "pF9cd8vK9bV2nH1m3W5rA0xQ7eT4yU6iO8pL2kJ1hG0=")
 
 from .settings import *  # noqa: E402
 

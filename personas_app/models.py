@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from common.models import WorkspaceOwnedModel
+from common.models import CrmRecordMixin, WorkspaceOwnedModel
 
 
 class Persona(WorkspaceOwnedModel):
@@ -46,7 +46,7 @@ class Seniority(models.TextChoices):
     C_LEVEL = "c_level", "C-level"
 
 
-class Contact(WorkspaceOwnedModel):
+class Contact(CrmRecordMixin, WorkspaceOwnedModel):
     """A real person at an account, with the persona they fit and the person they report to."""
 
     Seniority = Seniority

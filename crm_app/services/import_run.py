@@ -338,7 +338,7 @@ class Importer:
         if not any("reports_to" in s.columns for s in self.sources):
             return
         boss_of = dict(
-            Contact.objects.filter(
+            Contact.all_objects.filter(
                 workspace_id=self.ledger.workspace_id, reports_to__isnull=False
             ).values_list("id", "reports_to_id")
         )
@@ -351,7 +351,7 @@ class Importer:
             if node in seen:
                 in_loop.update(seen[seen.index(node) :])
         if in_loop:
-            names = Contact.objects.filter(pk__in=in_loop).values_list("external_id", flat=True)
+            names = Contact.all_objects.filter(pk__in=in_loop).values_list("external_id", flat=True)
             self.error_count += 1
             self.errors.append(
                 {

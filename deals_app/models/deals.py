@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from common.models import WorkspaceOwnedModel
+from common.models import CrmRecordMixin, WorkspaceOwnedModel
 
 
 class Stage(models.TextChoices):
@@ -35,7 +35,7 @@ class LossReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Deal(WorkspaceOwnedModel):
+class Deal(CrmRecordMixin, WorkspaceOwnedModel):
     """An opportunity with one account, moving through stages to won or lost."""
 
     Stage = Stage

@@ -38,6 +38,8 @@ class DealRole(WorkspaceOwnedModel):
     is_primary = models.BooleanField(default=False)
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
     last_engaged_on = models.DateField(null=True, blank=True)
+    # The CRM's id for this role (a Salesforce OpportunityContactRole), when it came from one.
+    external_id = models.CharField(max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -80,6 +82,11 @@ class DealRole(WorkspaceOwnedModel):
         indexes = [
             models.Index(fields=["workspace", "deal", "role"], name="dealrole_ws_deal_role"),
             models.Index(fields=["workspace", "contact"], name="dealrole_ws_contact"),
+            models.Index(
+                fields=["workspace", "external_id"],
+                condition=~Q(external_id=""),
+                name="dealrole_ws_external_id",
+            ),
         ]
 
     def __str__(self) -> str:

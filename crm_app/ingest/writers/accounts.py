@@ -14,7 +14,7 @@ class AccountWriter(Writer):
         fields = [f for f in ACCOUNT_FIELDS if f in parser.getters]
         existing = {
             a.external_id: a
-            for a in Account.objects.filter(
+            for a in Account.all_objects.filter(
                 workspace_id=self.ws, external_id__in=[p.values["external_id"] for p in batch]
             ).only("id", "external_id", *fields)
         }

@@ -196,7 +196,7 @@ class Writer:
         """external id → (pk, …) for the referenced records of this workspace."""
         if not refs:
             return {}
-        rows = model.objects.filter(workspace_id=self.ws, external_id__in=refs).values_list(
+        rows = model.all_objects.filter(workspace_id=self.ws, external_id__in=refs).values_list(
             "external_id", *fields
         )
         return {row[0]: row[1:] for row in rows}

@@ -19,7 +19,7 @@ class ContactWriter(Writer):
         has_reports_to = "reports_to" in parser.getters
         existing = {
             c.external_id: c
-            for c in Contact.objects.filter(
+            for c in Contact.all_objects.filter(
                 workspace_id=self.ws, external_id__in=[p.values["external_id"] for p in batch]
             ).only("id", "external_id", "account_id", "reports_to_id", *fields)
         }
@@ -55,7 +55,7 @@ class ContactWriter(Writer):
         if moved:
             # A contact who moved to another account keeps no reporting lines across accounts.
             cleared = (
-                Contact.objects.filter(workspace_id=self.ws)
+                Contact.all_objects.filter(workspace_id=self.ws)
                 .filter(Q(pk__in=moved) | Q(reports_to_id__in=moved))
                 .exclude(reports_to=None)
                 .update(reports_to=None)

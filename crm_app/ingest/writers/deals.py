@@ -28,7 +28,7 @@ class DealWriter(Writer):
         with_loss = "loss_reason" in parser.getters
         existing = {
             d.external_id: d
-            for d in Deal.objects.filter(
+            for d in Deal.all_objects.filter(
                 workspace_id=self.ws, external_id__in=[p.values["external_id"] for p in batch]
             ).only(
                 "id",

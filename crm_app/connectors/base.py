@@ -1,0 +1,171 @@
+"""What every CRM connector shares: its errors, pages, an HTTP session and the retry policy.
+
+A connector reads one CRM for one connection. The sync (``crm_app.services.sync``) asks it for
+the records of an object type changed since a mark, page by page in (stamp, id) order, and for
+the ids deleted since a mark; it never sees HTTP. Every request goes through :func:`retrying`:
+429, the CRM's "request limit exceeded", 5xx, timeouts and dropped connections are retried with
+exponential backoff and jitter, honouring ``Retry-After``.
+"""
+
+import email.utils
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import requests
+import tenacity
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+class ConnectorError(Exception):
+    """The CRM refused or failed; ``str()`` is a sentence a person can act on (never a secret)."""
+
+
+class BadCredentials(ConnectorError):
+    """The CRM rejected the credentials (or the token cannot be renewed)."""
+
+
+class Transient(ConnectorError):
+    """Worth another try: rate limited, the CRM is down or slow, the network dropped."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class Page:
+    """One page of changed records, flattened to text cells keyed by CRM field name."""
+
+    records: list[dict[str, str]]
+    last_stamp: datetime | None  # the last record's modification stamp (the mark's next value)
+
+
+@dataclass
+class Deleted:
+    ids: list[str]
+    last_stamp: datetime | None
+
+
+@dataclass
+class ObjectSpec:
+    """How one CRM object type feeds DealLens: its kind (``crm_app.ingest.recognition``)."""
+
+    name: str
+    kind: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class RequestCounter:
+    count: int = 0
+    last_headers: dict[str, str] = field(default_factory=dict)
+
+
+class Connector(Protocol):
+    """What the sync needs from a CRM."""
+
+    objects: tuple[ObjectSpec, ...]  # in the order references resolve
+    counter: RequestCounter
+
+    def check(self) -> str: ...
+
+    def describe(self, spec: ObjectSpec) -> list[str]: ...
+
+    def changed(
+        self, spec: ObjectSpec, fields: list[str], since: datetime | None
+    ) -> Iterator[Page]: ...
+
+    def deleted(self, spec: ObjectSpec, since: datetime | None) -> Iterator[Deleted]: ...
+
+
+class TimeoutSession(requests.Session):
+    """A session whose requests time out unless told otherwise (requests has no default)."""
+
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+def http_session(counter: RequestCounter) -> requests.Session:
+    """A session that counts its requests, keeps the last response's headers (Retry-After) and
+    trusts ``DEALLENS_CRM_CA_BUNDLE`` when set. ``trust_env`` is off then: requests would let
+    ``REQUESTS_CA_BUNDLE`` from the environment override ``verify`` (psf/requests#3829)."""
+    session = TimeoutSession(settings.CRM_SYNC_TIMEOUT_SECONDS)
+    bundle = settings.DEALLENS_CRM_CA_BUNDLE
+    if bundle:
+        session.verify = bundle
+        session.trust_env = False
+
+    def count(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        counter.count += 1
+        counter.last_headers = dict(response.headers)
+
+    session.hooks["response"].append(count)
+    return session
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class _WaitRetryAfter(tenacity.wait.wait_base):
+    """The server's ``Retry-After`` when it gave one (capped), else exponential with jitter."""
+
+    def __init__(self, fallback: tenacity.wait.wait_base, cap: float):
+        self.fallback, self.cap = fallback, cap
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        outcome = retry_state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        if isinstance(exc, Transient) and exc.retry_after is not None:
+            return min(self.cap, exc.retry_after)
+        return float(self.fallback(retry_state))
+
+
+def _log_retry(retry_state: tenacity.RetryCallState) -> None:
+    outcome = retry_state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    logger.warning("CRM request failed (%s); try %d", exc, retry_state.attempt_number + 1)
+
+
+def retrying(call: Callable[[], _T], on_retry: Callable[[str], None] | None = None) -> _T:
+    """``call()`` with the sync's retry policy; the last Transient is raised when tries run out."""
+    cap = settings.CRM_SYNC_BACKOFF_MAX_SECONDS
+
+    def before_sleep(retry_state: tenacity.RetryCallState) -> None:
+        _log_retry(retry_state)
+        if on_retry is not None:
+            outcome = retry_state.outcome
+            on_retry(str(outcome.exception()) if outcome is not None else "")
+
+    retryer = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(Transient),
+        wait=_WaitRetryAfter(tenacity.wait_exponential_jitter(initial=1, max=cap), cap),
+        stop=tenacity.stop_after_attempt(max(1, settings.CRM_SYNC_RETRIES)),
+        before_sleep=before_sleep,
+        reraise=True,
+    )
+    return retryer(call)
