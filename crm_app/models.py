@@ -172,6 +172,9 @@ class SyncRun(WorkspaceOwnedModel):
     message = models.CharField(max_length=500, blank=True)
     progress_message = models.CharField(max_length=300, blank=True)
     changed_data = models.BooleanField(default=False)
+    # Per object type: the stamp this run has committed up to, or "done"; a resumed run (its
+    # worker died) starts each object from here instead of from the beginning.
+    cursor = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

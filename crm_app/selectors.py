@@ -22,3 +22,17 @@ def import_job_sources(job: ImportJob) -> list[SourceFile]:
 
 def import_job_problems(job: ImportJob) -> list[str]:
     return [f"{s.name}: {s.status}" for s in import_job_sources(job) if not s.ready]
+
+
+def crm_deleted_counts(*, workspace: Workspace | int) -> dict[str, int]:
+    """How many deals, contacts and accounts the CRM deleted and an admin has not purged."""
+    from accounts_app.models import Account
+    from deals_app.models import Deal
+    from personas_app.models import Contact
+
+    return {
+        label: model.all_objects.for_workspace(workspace)
+        .filter(crm_deleted_at__isnull=False)
+        .count()
+        for label, model in (("deals", Deal), ("contacts", Contact), ("accounts", Account))
+    }

@@ -92,6 +92,9 @@ class Ledger:
     primary_of: dict[int, tuple[str, int]] = field(default_factory=dict)
     moved_contacts: int = 0
     notes: Counter[str] = field(default_factory=Counter)
+    # A deal opened after its close date (a migrated org's load date): keep it with the opening
+    # date unknown, and say so in a note, instead of refusing the row (the live sync).
+    created_after_close_unknown: bool = False
 
 
 def row_where(parser: RowParser, parsed: Parsed) -> str:

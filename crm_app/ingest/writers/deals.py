@@ -68,6 +68,14 @@ class DealWriter(Writer):
                 data["loss_reason"] = ""
             created_on = data.get("created_on", obj.created_on if obj else None)
             close_date = data.get("close_date", obj.close_date if obj else None)
+            late = bool(created_on and close_date and close_date < created_on)
+            if late and self.ledger.created_after_close_unknown:
+                data["created_on"] = None
+                self.ledger.notes[
+                    "deals opened after their close date (a data migration's load date): "
+                    "opening date left unknown"
+                ] += 1
+                created_on = None
             if created_on and close_date and close_date < created_on:
                 self.problem(
                     parser,
