@@ -2,9 +2,11 @@
 
 from django.db.models import QuerySet
 
-from accounts_app.models import Workspace
+from accounts_app.models import Account, Workspace
 from crm_app.ingest.sources import SourceFile
 from crm_app.models import ImportJob
+from deals_app.models import Deal
+from personas_app.models import Contact
 
 
 def import_job_list(*, workspace: Workspace | int) -> QuerySet[ImportJob]:
@@ -26,10 +28,6 @@ def import_job_problems(job: ImportJob) -> list[str]:
 
 def crm_deleted_counts(*, workspace: Workspace | int) -> dict[str, int]:
     """How many deals, contacts and accounts the CRM deleted and an admin has not purged."""
-    from accounts_app.models import Account
-    from deals_app.models import Deal
-    from personas_app.models import Contact
-
     return {
         label: model.all_objects.for_workspace(workspace)
         .filter(crm_deleted_at__isnull=False)
