@@ -100,16 +100,16 @@ def _run_lock(run: SyncRun) -> Iterator[bool]:
     if connection.vendor != "postgresql":
         yield True
         return
-    key = zlib.crc32(f"crm-sync:{run.connection_id}".encode())
+    key = (7311 << 32) | zlib.crc32(f"crm-sync:{run.connection_id}".encode())  # one bigint
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [7311, key])
+        cursor.execute("SELECT pg_try_advisory_lock(%s::bigint)", [key])
         held = bool(cursor.fetchone()[0])
     try:
         yield held
     finally:
         if held:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [7311, key])
+                cursor.execute("SELECT pg_advisory_unlock(%s::bigint)", [key])
 
 
 def sync_run_execute(*, run_id: int, connector: Connector | None = None) -> SyncRun | None:
