@@ -62,6 +62,15 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def is_current(token: str) -> bool:
+    """Whether the newest key alone reads it (nothing to rotate)."""
+    try:
+        Fernet(_keys()[0].encode()).decrypt(token.encode())
+    except (InvalidToken, ValueError):
+        return False
+    return True
+
+
 def rotate(token: str) -> str:
     """The same secret encrypted with the first (newest) key."""
     try:

@@ -70,8 +70,11 @@ class RequestCounter:
 class Connector(Protocol):
     """What the sync needs from a CRM."""
 
-    objects: tuple[ObjectSpec, ...]  # in the order references resolve
-    counter: RequestCounter
+    @property
+    def objects(self) -> tuple[ObjectSpec, ...]: ...  # in the order references resolve
+
+    @property
+    def counter(self) -> RequestCounter: ...
 
     def check(self) -> str: ...
 
@@ -91,9 +94,9 @@ class TimeoutSession(requests.Session):
         super().__init__()
         self.timeout = timeout
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, url, *args, **kwargs)
+        return super().request(*args, **kwargs)
 
 
 def http_session(counter: RequestCounter) -> requests.Session:

@@ -18,7 +18,7 @@ from accounts_app.models import Workspace
 from common import encryption
 from common.exceptions import ApplicationError
 from common.services import UNSET, Unset, check_owned, given, save_validated
-from crm_app.connectors.base import Connector, ConnectorError
+from crm_app.connectors.base import ConnectorError
 from crm_app.connectors.salesforce import FIELD_NAME, SalesforceConnector
 from crm_app.models import DEFAULT_INSTANCE_URL, DEFAULT_SEGMENT_FIELDS, CrmConnection, CrmKind
 
@@ -169,7 +169,7 @@ def connection_delete(*, connection: CrmConnection, workspace: Workspace) -> Non
     connection.delete()
 
 
-def connector_for(connection: CrmConnection, **options: Any) -> Connector:
+def connector_for(connection: CrmConnection, **options: Any) -> SalesforceConnector:
     credentials = connection_credentials(connection)
     if connection.kind == CrmKind.SALESFORCE:
         return SalesforceConnector(connection.instance_url, credentials, **options)
@@ -193,10 +193,11 @@ def credentials_rotate() -> int:
         for connection in CrmConnection.objects.select_for_update().exclude(
             credentials_encrypted=""
         ):
+            if encryption.is_current(connection.credentials_encrypted):
+                continue
             rotated = encryption.rotate(connection.credentials_encrypted)
-            if rotated != connection.credentials_encrypted:
-                CrmConnection.objects.filter(pk=connection.pk).update(credentials_encrypted=rotated)
-                done += 1
+            CrmConnection.objects.filter(pk=connection.pk).update(credentials_encrypted=rotated)
+            done += 1
     return done
 
 

@@ -138,9 +138,10 @@ class PageWriter:
         """Records the CRM brought back (restored from its recycle bin) return to DealLens."""
         if not ids:
             return 0
-        return model.all_objects.filter(  # type: ignore[attr-defined]
+        restored: int = model.all_objects.filter(  # type: ignore[attr-defined]
             workspace_id=self.ws, external_id__in=ids, crm_deleted_at__isnull=False
         ).update(crm_deleted_at=None, updated_at=now)
+        return restored
 
     def _roles(self, ledger: Ledger, good: list[Parsed]) -> None:
         """Contact roles: a role whose CRM record changed its role or people moves with it."""
