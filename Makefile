@@ -26,7 +26,7 @@ help:
 	@echo "make lint     ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make migrate  apply migrations to the database in DATABASE_URL (SQLite by default)"
 	@echo "make worker   a Celery worker on the celery and insights queues (needs REDIS_URL)"
-	@echo "make beat     Celery beat: the debounced and the nightly insight recomputes (needs REDIS_URL)"
+	@echo "make beat     Celery beat: insight recomputes and scheduled CRM syncs (needs REDIS_URL)"
 	@echo "make bench    every PRODUCT.md §9 figure at full scale: seed once, recompute vs SQL, API"
 	@echo "              and pages over gunicorn, 200k-row import (DATABASE_URL=postgres://…; BENCH_ARGS=)"
 	@echo "make bench-small  the same code at scale 1 (under a minute; prints, writes no docs)"
