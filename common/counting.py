@@ -8,6 +8,10 @@ the count is their sum, read in the same snapshot as the page, so it is exact. A
 the table it counts (``counted_table``); filtered lists count with COUNT(*) as before.
 
 Elsewhere (SQLite) :func:`counted_rows` answers None and the list counts the usual way.
+
+A list leaves out the deals a CRM sync marked deleted (PRODUCT.md §11): marking is an UPDATE,
+which the triggers do not see, so the count subtracts the workspace's marked rows in the same
+statement (a partial index holds only those: few, and cheap to count).
 """
 
 from django.db import connection
@@ -16,17 +20,27 @@ from django.db.backends.utils import CursorWrapper
 # Past this many rows a workspace's counts are folded into one (each INSERT/DELETE adds one).
 FOLD_AT = 1000
 COUNTED_TABLES = frozenset({"deals_app_deal", "deals_app_conversation"})
+# Tables whose lists hide some rows by a column (the default manager's filter), as a condition
+# on that table: the count leaves those rows out.
+HIDDEN_ROWS = {"deals_app_deal": "crm_deleted_at IS NOT NULL"}
 
 
 def counted_rows(*, table: str, workspace_id: int) -> int | None:
     """The number of ``table`` rows of the workspace, or None where there are no counts."""
     if connection.vendor != "postgresql" or table not in COUNTED_TABLES:
         return None
+    hidden, hidden_params = "", []
+    if table in HIDDEN_ROWS:
+        hidden = (
+            f" - (SELECT COUNT(*) FROM {connection.ops.quote_name(table)} "
+            f"WHERE workspace_id = %s AND {HIDDEN_ROWS[table]})"
+        )
+        hidden_params = [workspace_id]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COALESCE(SUM(delta), 0), COUNT(*) FROM deals_app_listcount "
+            f"SELECT COALESCE(SUM(delta), 0){hidden}, COUNT(*) FROM deals_app_listcount "
             "WHERE tbl = %s AND workspace_id = %s",
-            [table, workspace_id],
+            [*hidden_params, table, workspace_id],
         )
         total, rows = cursor.fetchone()
         if rows > FOLD_AT:
