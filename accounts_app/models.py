@@ -118,7 +118,7 @@ class Lifecycle(models.TextChoices):
     PARTNER = "partner", "Partner"
 
 
-class Account(CrmRecordMixin, WorkspaceOwnedModel):
+class Account(CrmRecordMixin, WorkspaceOwnedModel):  # type: ignore[misc]  # objects: the live manager
     """A customer or prospect company; its columns are the segment dimensions."""
 
     DeploymentModel = DeploymentModel

@@ -20,28 +20,28 @@ from django.db.backends.utils import CursorWrapper
 # Past this many rows a workspace's counts are folded into one (each INSERT/DELETE adds one).
 FOLD_AT = 1000
 COUNTED_TABLES = frozenset({"deals_app_deal", "deals_app_conversation"})
-# Tables whose lists hide some rows by a column (the default manager's filter), as a condition
-# on that table: the count leaves those rows out.
-HIDDEN_ROWS = {"deals_app_deal": "crm_deleted_at IS NOT NULL"}
+COUNT_SQL = (
+    "SELECT COALESCE(SUM(delta), 0), COUNT(*) FROM deals_app_listcount "
+    "WHERE tbl = %s AND workspace_id = %s"
+)
+# Deals list without those marked deleted in the CRM (Deal's default manager): the count
+# subtracts them (index deal_ws_crm_deleted holds only them).
+COUNT_LIVE_DEALS_SQL = (
+    "SELECT COALESCE(SUM(delta), 0) - (SELECT COUNT(*) FROM deals_app_deal "
+    "WHERE workspace_id = %s AND crm_deleted_at IS NOT NULL), COUNT(*) FROM deals_app_listcount "
+    "WHERE tbl = %s AND workspace_id = %s"
+)
 
 
 def counted_rows(*, table: str, workspace_id: int) -> int | None:
     """The number of ``table`` rows of the workspace, or None where there are no counts."""
     if connection.vendor != "postgresql" or table not in COUNTED_TABLES:
         return None
-    hidden, hidden_params = "", []
-    if table in HIDDEN_ROWS:
-        hidden = (
-            f" - (SELECT COUNT(*) FROM {connection.ops.quote_name(table)} "
-            f"WHERE workspace_id = %s AND {HIDDEN_ROWS[table]})"
-        )
-        hidden_params = [workspace_id]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COALESCE(SUM(delta), 0){hidden}, COUNT(*) FROM deals_app_listcount "
-            "WHERE tbl = %s AND workspace_id = %s",
-            [*hidden_params, table, workspace_id],
-        )
+        if table == "deals_app_deal":
+            cursor.execute(COUNT_LIVE_DEALS_SQL, [workspace_id, table, workspace_id])
+        else:
+            cursor.execute(COUNT_SQL, [table, workspace_id])
         total, rows = cursor.fetchone()
         if rows > FOLD_AT:
             _fold(cursor, table=table, workspace_id=workspace_id)

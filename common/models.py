@@ -30,14 +30,17 @@ class WorkspaceQuerySet(models.QuerySet[_M]):
         return self.filter(workspace_id=workspace_id)
 
 
-class CrmLiveManager(models.Manager.from_queryset(WorkspaceQuerySet)):  # type: ignore[misc]
+class CrmLiveManager(models.Manager[_M]):
     """The default manager of records a CRM sync can delete (accounts, contacts, deals): rows
     marked ``crm_deleted_at`` leave every list, page, related set and insight at once
     (PRODUCT.md §11). What hangs on them stays; ``all_objects`` still sees them (the sync's
     writers, the admin's purge)."""
 
-    def get_queryset(self) -> WorkspaceQuerySet:  # type: ignore[type-arg]
-        return super().get_queryset().filter(crm_deleted_at=None)
+    def get_queryset(self) -> WorkspaceQuerySet[_M]:
+        return WorkspaceQuerySet(self.model, using=self._db).filter(crm_deleted_at=None)
+
+    def for_workspace(self, workspace: "Workspace | int | None") -> WorkspaceQuerySet[_M]:
+        return self.get_queryset().for_workspace(workspace)
 
 
 class CrmRecordMixin(models.Model):

@@ -46,7 +46,7 @@ class Seniority(models.TextChoices):
     C_LEVEL = "c_level", "C-level"
 
 
-class Contact(CrmRecordMixin, WorkspaceOwnedModel):
+class Contact(CrmRecordMixin, WorkspaceOwnedModel):  # type: ignore[misc]  # objects: the live manager
     """A real person at an account, with the persona they fit and the person they report to."""
 
     Seniority = Seniority

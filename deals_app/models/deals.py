@@ -35,7 +35,7 @@ class LossReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Deal(CrmRecordMixin, WorkspaceOwnedModel):
+class Deal(CrmRecordMixin, WorkspaceOwnedModel):  # type: ignore[misc]  # objects: the live manager
     """An opportunity with one account, moving through stages to won or lost."""
 
     Stage = Stage

@@ -6,14 +6,15 @@ leave it out by hand. What DealLens holds about it (conversations) stays, withou
 page that would answer 404.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts_app.models import Account
 from accounts_app.selectors import account_list
+from common import counting
 from deals_app.models import Deal
 from personas_app.models import Contact
 from tests.api_support import member_client
@@ -45,7 +46,10 @@ def world(workspace):
     deal = DealFactory.create(account=live, name="Live deal", amount=Decimal("1000"))
     gone_deal = DealFactory.create(account=live, name="Gone deal", amount=Decimal("9000"))
     buyer = DealRoleFactory.create(
-        deal=deal, role="economic_buyer", contact__last_name="Buyer", last_engaged_on=dt.date.today()
+        deal=deal,
+        role="economic_buyer",
+        contact__last_name="Buyer",
+        last_engaged_on=timezone.localdate(),
     )
     champion = DealRoleFactory.create(deal=deal, role="champion", contact__last_name="Champion")
     AdvocacyFactory.create(advocate=champion.contact, audience=buyer.contact)
@@ -229,3 +233,12 @@ def test_the_default_managers_hide_and_all_objects_sees(world):
     assert not Contact.objects.filter(pk=world["gone_contact"].pk).exists()
     assert list(world["live"].deals.all()) == [world["deal"]]
     assert Deal.all_objects.filter(pk=world["gone_deal"].pk).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the kept counts are PostgreSQL triggers"
+)
+def test_the_kept_deal_count_of_an_unfiltered_list_leaves_out_deleted_deals(api, workspace, world):
+    assert counting.counted_rows(table="deals_app_deal", workspace_id=workspace.pk) == 1
+    body = api.get("/api/v1/deals/").json()
+    assert body["count"] == 1 == len(body["results"])
