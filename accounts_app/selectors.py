@@ -1,7 +1,7 @@
 """Reads for workspaces, memberships and accounts; every request-serving query starts here."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from .models import Account, Membership, Segment, Workspace
@@ -56,9 +56,13 @@ def workspace_members(*, workspace: Workspace) -> QuerySet[Membership]:
 
 
 def account_list(*, workspace: Workspace) -> QuerySet[Account]:
-    """Accounts of a workspace with deal and contact counts for list pages."""
+    """Accounts of a workspace with deal and contact counts for list pages.
+
+    The counts join past the default manager, so they leave out by hand the deals and
+    contacts the CRM deleted (PRODUCT.md §11)."""
     return Account.objects.for_workspace(workspace).annotate(
-        deal_count=Count("deals", distinct=True), contact_count=Count("contacts", distinct=True)
+        deal_count=Count("deals", filter=Q(deals__crm_deleted_at=None), distinct=True),
+        contact_count=Count("contacts", filter=Q(contacts__crm_deleted_at=None), distinct=True),
     )
 
 

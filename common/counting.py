@@ -8,6 +8,10 @@ the count is their sum, read in the same snapshot as the page, so it is exact. A
 the table it counts (``counted_table``); filtered lists count with COUNT(*) as before.
 
 Elsewhere (SQLite) :func:`counted_rows` answers None and the list counts the usual way.
+
+A list leaves out the deals a CRM sync marked deleted (PRODUCT.md §11): marking is an UPDATE,
+which the triggers do not see, so the count subtracts the workspace's marked rows in the same
+statement (a partial index holds only those: few, and cheap to count).
 """
 
 from django.db import connection
@@ -16,6 +20,17 @@ from django.db.backends.utils import CursorWrapper
 # Past this many rows a workspace's counts are folded into one (each INSERT/DELETE adds one).
 FOLD_AT = 1000
 COUNTED_TABLES = frozenset({"deals_app_deal", "deals_app_conversation"})
+COUNT_SQL = (
+    "SELECT COALESCE(SUM(delta), 0), COUNT(*) FROM deals_app_listcount "
+    "WHERE tbl = %s AND workspace_id = %s"
+)
+# Deals list without those marked deleted in the CRM (Deal's default manager): the count
+# subtracts them (index deal_ws_crm_deleted holds only them).
+COUNT_LIVE_DEALS_SQL = (
+    "SELECT COALESCE(SUM(delta), 0) - (SELECT COUNT(*) FROM deals_app_deal "
+    "WHERE workspace_id = %s AND crm_deleted_at IS NOT NULL), COUNT(*) FROM deals_app_listcount "
+    "WHERE tbl = %s AND workspace_id = %s"
+)
 
 
 def counted_rows(*, table: str, workspace_id: int) -> int | None:
@@ -23,11 +38,10 @@ def counted_rows(*, table: str, workspace_id: int) -> int | None:
     if connection.vendor != "postgresql" or table not in COUNTED_TABLES:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COALESCE(SUM(delta), 0), COUNT(*) FROM deals_app_listcount "
-            "WHERE tbl = %s AND workspace_id = %s",
-            [table, workspace_id],
-        )
+        if table == "deals_app_deal":
+            cursor.execute(COUNT_LIVE_DEALS_SQL, [workspace_id, table, workspace_id])
+        else:
+            cursor.execute(COUNT_SQL, [table, workspace_id])
         total, rows = cursor.fetchone()
         if rows > FOLD_AT:
             _fold(cursor, table=table, workspace_id=workspace_id)

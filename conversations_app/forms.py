@@ -9,6 +9,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts_app.models import Workspace
@@ -91,8 +92,12 @@ class ConversationLogForm(forms.Form):
         self.account = matches[0] if len(matches) == 1 else None  # type: ignore[assignment]  # a field named like a Field attribute (label/source); DRF moves it off the class
         self.account_matches = matches
         if self.account is not None:
-            self.fields["deal"].queryset = Deal.objects.for_workspace(workspace).filter(  # type: ignore[attr-defined,misc]  # ModelChoiceField set on the form class; the stubs see a Field
-                account=self.account
+            # The account's deals; and the deal the conversation already names even if the
+            # CRM deleted it, so that editing the conversation keeps its link (PRODUCT.md §11:
+            # what hangs on a deleted record stays).
+            linked = self.initial.get("deal")
+            self.fields["deal"].queryset = Deal.all_objects.for_workspace(workspace).filter(  # type: ignore[attr-defined,misc]  # ModelChoiceField set on the form class; the stubs see a Field
+                Q(crm_deleted_at=None) | Q(pk=linked or None), account=self.account
             )
             self.fields["participants"].queryset = (  # type: ignore[attr-defined]  # ModelChoiceField set on the form class; the stubs see a Field
                 Contact.objects.for_workspace(workspace)  # type: ignore[misc]  # the stubs lose the field's model type through the form class

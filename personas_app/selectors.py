@@ -2,11 +2,16 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts_app.models import Workspace
 
 from .models import Advocacy, Contact, Persona
+
+# Advocacy edges between two people still in the CRM. An edge is DealLens's own record and
+# stays when the CRM deletes one of its people (PRODUCT.md §11), but it joins to a contact the
+# default manager hides, so lists, influence graphs and risk paths leave it out with this.
+LIVE_ADVOCACY = Q(advocate__crm_deleted_at=None, audience__crm_deleted_at=None)
 
 
 def persona_list(*, workspace: Workspace) -> QuerySet[Persona]:
@@ -21,8 +26,12 @@ def contact_list(*, workspace: Workspace) -> QuerySet[Contact]:
 
 
 def advocacy_list(*, workspace: Workspace) -> QuerySet[Advocacy]:
-    """Advocacy edges with both people loaded."""
-    return Advocacy.objects.for_workspace(workspace).select_related("advocate", "audience")
+    """Advocacy edges with both people loaded; not those touching a CRM-deleted contact."""
+    return (
+        Advocacy.objects.for_workspace(workspace)
+        .filter(LIVE_ADVOCACY)
+        .select_related("advocate", "audience")
+    )
 
 
 def advocacy_exists(*, advocate: Contact, audience: Contact) -> bool:

@@ -29,20 +29,22 @@ def deal_get(*, workspace: Workspace, pk: int) -> Deal:
 
 
 def deal_roles_with_contacts(*, workspace: Workspace, deal: Deal) -> list[DealRole]:
-    """The deal's roles with their contacts, by contact name (1 query)."""
+    """The deal's roles with their contacts, by contact name (1 query). A contact the CRM
+    deleted has left the deal's people (as in ``deal_people``): their roles are not shown."""
     return list(
         DealRole.objects.for_workspace(workspace)
-        .filter(deal=deal)
+        .filter(deal=deal, contact__crm_deleted_at=None)
         .select_related("contact", "contact__account")
         .order_by("contact__last_name", "contact__first_name", "role", "id")
     )
 
 
 def deal_role_get(*, workspace: Workspace, deal: Deal, pk: int) -> DealRole | None:
-    """One role on this deal, with its contact; None when it is not on this deal."""
+    """One role on this deal, with its contact; None when it is not on this deal (or its
+    contact was deleted in the CRM: the page does not show that role)."""
     return (
         DealRole.objects.for_workspace(workspace)
-        .filter(deal=deal, pk=pk)
+        .filter(deal=deal, pk=pk, contact__crm_deleted_at=None)
         .select_related("contact")
         .first()
     )

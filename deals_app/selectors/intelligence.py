@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from personas_app.models import Advocacy, Contact
+from personas_app.selectors import LIVE_ADVOCACY
 
 from ..models import BusinessCase, Conversation, Deal, DealRole, ScorecardItem, Tag
 
@@ -114,7 +115,12 @@ def people_from_roles(deal: Deal, roles: Iterable[DealRole]) -> DealPeople:
 def deal_people(*, deal: Deal) -> DealPeople:
     """Everyone with a role on the deal, with their roles, stances and engagement: one query."""
     roles = (
-        DealRole.objects.filter(workspace_id=deal.workspace_id, deal_id=deal.pk)
+        # A contact the CRM deleted has left the deal's people (PRODUCT.md §11): the role row
+        # stays until a purge, but joins to a hidden contact, which the default manager cannot
+        # filter here.
+        DealRole.objects.filter(
+            workspace_id=deal.workspace_id, deal_id=deal.pk, contact__crm_deleted_at=None
+        )
         .select_related("contact")
         .only(*PEOPLE_FIELDS)
     )
@@ -215,6 +221,7 @@ def deal_influence_graph(*, deal: Deal, people: DealPeople) -> InfluenceGraph:
     advocacy = (
         Advocacy.objects.filter(workspace_id=deal.workspace_id)
         .filter(Q(advocate_id__in=ids) | Q(audience_id__in=ids))
+        .filter(LIVE_ADVOCACY)  # no path runs through a person the CRM deleted
         .values_list("advocate_id", "audience_id")
         .order_by("id")
     )

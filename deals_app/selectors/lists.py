@@ -122,7 +122,8 @@ def deal_list(*, workspace: Workspace, stage: str = STAGE_OPEN, owner=None) -> Q
         ordering: list = [F("close_date").asc(nulls_last=True), "name", "id"]
     else:
         ordering = [F("close_date").desc(nulls_last=True), "-id"]
-    roles = DealRole.objects.filter(deal_id=OuterRef("pk"))
+    # The people counted are those still in the CRM (a deleted contact's role stays hidden).
+    roles = DealRole.objects.filter(deal_id=OuterRef("pk"), contact__crm_deleted_at=None)
     return (
         queryset.select_related("account", "owner")
         .annotate(contact_count=_count_subquery(roles, group_by="deal_id", count="contact_id"))
@@ -187,7 +188,7 @@ def deal_pipeline(
             raise ValueError("The segment belongs to another workspace.")
         deals = deals.filter(segment.account_q(prefix="account__"))
     engaged = (
-        DealRole.objects.filter(deal_id=OuterRef("pk"))
+        DealRole.objects.filter(deal_id=OuterRef("pk"), contact__crm_deleted_at=None)
         .order_by()
         .values("deal_id")
         .annotate(last=Max("last_engaged_on"))
@@ -247,12 +248,25 @@ def deal_totals(*, deals: QuerySet[Deal]) -> dict:
 
 
 def deal_role_list(*, workspace: Workspace) -> QuerySet[DealRole]:
-    """Deal roles with the contact and the deal loaded (names and the external flag)."""
-    return DealRole.objects.for_workspace(workspace).select_related("contact", "deal")
+    """Deal roles with the contact and the deal loaded (names and the external flag).
+
+    Roles join to their deal and contact past the default manager: the roles of a deal or a
+    contact the CRM deleted leave the list with them (PRODUCT.md §11; kept until a purge)."""
+    return (
+        DealRole.objects.for_workspace(workspace)
+        .filter(deal__crm_deleted_at=None, contact__crm_deleted_at=None)
+        .select_related("contact", "deal")
+    )
 
 
 def business_case_list(*, workspace: Workspace) -> QuerySet[BusinessCase]:
-    return BusinessCase.objects.for_workspace(workspace).select_related("deal")
+    """Business cases with their deal; those of a deal the CRM deleted leave the list with it
+    (kept until a purge, PRODUCT.md §11)."""
+    return (
+        BusinessCase.objects.for_workspace(workspace)
+        .filter(deal__crm_deleted_at=None)
+        .select_related("deal")
+    )
 
 
 def tag_list(*, workspace: Workspace) -> QuerySet[Tag]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts_app.models import Workspace
 from personas_app.models import Advocacy, Contact
+from personas_app.selectors import LIVE_ADVOCACY
 
 from ..models import OPEN_STAGES, Deal, DealRole
 from .intelligence import (
@@ -199,6 +200,8 @@ def deal_risks_for(*, deals: Sequence[Deal], today: dt.date | None = None) -> di
         DealRole.objects.filter(
             workspace_id__in=workspaces, deal_id__in=[deal.pk for deal in open_deals]
         )
+        # As deal_people: the roles of contacts the CRM deleted no longer count (§11).
+        .filter(contact__crm_deleted_at=None)
         .select_related("contact")
         .only(*PEOPLE_FIELDS)
         .order_by()  # people_from_roles sorts; the default order joined and sorted by deal
@@ -230,6 +233,7 @@ def deal_risks_for(*, deals: Sequence[Deal], today: dt.date | None = None) -> di
     advocacy = (
         Advocacy.objects.filter(workspace_id__in=workspaces)
         .filter(Q(advocate_id__in=spanned_contacts) | Q(audience_id__in=spanned_contacts))
+        .filter(LIVE_ADVOCACY)  # as deal_influence_graph: no path through a deleted person
         .values_list("advocate_id", "audience_id")
         .order_by("id")
     )

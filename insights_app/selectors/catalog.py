@@ -25,12 +25,15 @@ def evidence_list(*, workspace: Workspace) -> QuerySet[Evidence]:
 
 
 def feature_request_list(*, workspace: Workspace) -> QuerySet[FeatureRequest]:
-    """Feature requests with how many mentions and distinct accounts ask for them."""
+    """Feature requests with how many mentions and distinct accounts ask for them (accounts
+    still in the CRM: the join bypasses Account's default manager, PRODUCT.md §11; the
+    mentions themselves are DealLens's and all count)."""
+    live_account = Q(mentions__account__crm_deleted_at=None)
     return (
         FeatureRequest.objects.for_workspace(workspace)
         .annotate(
             mention_count=Count("mentions", distinct=True),
-            account_count=Count("mentions__account", distinct=True),
+            account_count=Count("mentions__account", filter=live_account, distinct=True),
         )
         .order_by("title", "id")
     )

@@ -59,6 +59,10 @@ OPEN = Q(stage__in=OPEN_STAGES)
 CLOSED = Q(stage__in=CLOSED_STAGES)
 ZERO = Decimal("0")
 CHUNK = 20_000
+# Rows of other tables joined to a deal the CRM deleted (PRODUCT.md §11): the deal has left
+# the insights, so what hangs on it (business cases, costed minutes, stated reasons, feature
+# demand) must not count either. A join bypasses Deal's default manager; this puts it back.
+LIVE_DEAL = Q(deal__crm_deleted_at=None)
 
 ACCOUNT_COLUMNS = ("account_id", *ACCOUNT_DIMENSIONS)
 
@@ -143,7 +147,10 @@ def _close_quarter(path: str = "") -> dict:
 
 
 def _has_role(role: str) -> Exists:
-    return Exists(DealRole.objects.filter(deal_id=OuterRef("pk"), role=role))
+    """The deal has someone in ``role``: someone the CRM has not deleted (§11)."""
+    return Exists(
+        DealRole.objects.filter(deal_id=OuterRef("pk"), role=role, contact__crm_deleted_at=None)
+    )
 
 
 # -- accounts and saved segments -----------------------------------------------------------------
@@ -305,7 +312,7 @@ CLAIMED_COLUMNS = ("account_id", "value_claimed")
 def value_claimed_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     """Business cases' estimated annual value over open and won deals, by the deal's account."""
     return _stream(
-        BusinessCase.objects.filter(workspace_id=workspace.pk)
+        BusinessCase.objects.filter(LIVE_DEAL, workspace_id=workspace.pk)
         .exclude(deal__stage=Deal.Stage.CLOSED_LOST)
         .values(deal_account=F("deal__account_id"))
         .annotate(value_claimed=_cents(Sum("estimated_annual_value", default=ZERO)))
@@ -326,6 +333,7 @@ def costed_minutes_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     """
     return _stream(
         Conversation.objects.filter(
+            LIVE_DEAL,
             workspace_id=workspace.pk,
             deal__stage__in=CLOSED_STAGES,
             deal__cost_of_sale__isnull=True,
@@ -353,7 +361,9 @@ def stated_reasons_by_account(*, workspace: Workspace) -> Iterator[tuple]:
         | Q(occurred_on=OuterRef("occurred_on"), id__gt=OuterRef("id"))
     )
     return _stream(
-        Conversation.objects.filter(stated, workspace_id=workspace.pk, deal__stage="closed_lost")
+        Conversation.objects.filter(
+            stated, LIVE_DEAL, workspace_id=workspace.pk, deal__stage="closed_lost"
+        )
         .filter(~Exists(later))
         .values(deal_account=F("deal__account_id"), **_close_quarter("deal__"))
         .annotate(
@@ -446,7 +456,7 @@ def feature_deals_by_account(*, workspace: Workspace) -> Iterator[tuple]:
     demand = ~Q(deal__stage=Deal.Stage.CLOSED_LOST)
     lost = Q(deal__stage=Deal.Stage.CLOSED_LOST)
     return _stream(
-        FeatureMention.objects.filter(workspace_id=workspace.pk, deal__isnull=False)
+        FeatureMention.objects.filter(LIVE_DEAL, workspace_id=workspace.pk, deal__isnull=False)
         .filter(~Exists(earlier))
         .values("feature_id", deal_account=F("deal__account_id"))
         .annotate(

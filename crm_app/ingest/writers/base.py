@@ -137,7 +137,9 @@ class Upsert(Generic[_Row]):
     def flush(self) -> None:
         self.model.objects.bulk_create(self.new, batch_size=WRITE_BATCH)
         if self.changed:
-            self.model.objects.bulk_update(
+            # Every row, also one the CRM deleted: bulk_update through the default manager
+            # filters its UPDATE by it, and a marked record's changes were dropped without a word.
+            self.model._base_manager.bulk_update(
                 self.changed, [*sorted(self.fields), "updated_at"], batch_size=WRITE_BATCH
             )
         # Deals keep history: one row per created or changed deal (none for unchanged ones).

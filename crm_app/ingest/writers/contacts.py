@@ -115,6 +115,6 @@ class ContactWriter(Writer):
                     self.tally.updated += 1
                     self.ledger.pending_reports_to[ext] = "updated"
         if changed:
-            Contact.objects.bulk_update(
+            Contact.all_objects.bulk_update(  # marked deleted too (see Changes.flush)
                 changed, ["reports_to_id", "updated_at"], batch_size=WRITE_BATCH
             )
