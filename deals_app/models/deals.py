@@ -127,6 +127,13 @@ class Deal(CrmRecordMixin, WorkspaceOwnedModel):  # type: ignore[misc]  # object
                 condition=Q(stage__in=OPEN_STAGES),
                 name="deal_ws_open_close",
             ),
+            # The deals a CRM sync marked deleted, alone: an unfiltered list's kept count
+            # subtracts them (common.counting), and the purge finds them, without a scan.
+            models.Index(
+                fields=["workspace"],
+                condition=Q(crm_deleted_at__isnull=False),
+                name="deal_ws_crm_deleted",
+            ),
             # The risk board's order (amount DESC NULLS LAST, close_date, id) has an index on
             # PostgreSQL only, deal_ws_amount_desc (migration 0006): SQLite refuses NULLS LAST.
         ]
