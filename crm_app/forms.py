@@ -153,21 +153,19 @@ class ConnectionForm(forms.Form):
     SEGMENT_FIELDS = ("industry", "size", "region", "infrastructure")
 
     def __init__(self, *args, connection: CrmConnection | None = None, **kwargs):
-        if connection is not None and not kwargs.get("data"):
-            kwargs.setdefault(
-                "initial",
-                {
-                    "kind": connection.kind,
-                    "name": connection.name,
-                    "instance_url": connection.instance_url,
-                    "schedule_minutes": connection.schedule_minutes,
-                    "enabled": connection.enabled,
-                    **{
-                        f"segment_{key}": connection.segment_fields.get(key, "")
-                        for key in self.SEGMENT_FIELDS
-                    },
+        if connection is not None:
+            kwargs["initial"] = {
+                "kind": connection.kind,
+                "name": connection.name,
+                "instance_url": connection.instance_url,
+                "schedule_minutes": connection.schedule_minutes,
+                "enabled": connection.enabled,
+                **{
+                    f"segment_{key}": connection.segment_fields.get(key, "")
+                    for key in self.SEGMENT_FIELDS
                 },
-            )
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         self.connection = connection
         if connection is not None:

@@ -99,6 +99,9 @@ def test_an_edit_with_blank_credentials_keeps_them(admin, workspace):
     url = reverse("integration-detail", args=[connection.pk])
     form = admin.get(url).content.decode()
     assert "leave blank to keep it" in form and FACTORY_CRM_SECRET not in form
+    assert f'value="{connection.name}"' in form  # the form starts from what is stored
+    assert 'value="https://acme.my.salesforce.com"' in form
+    assert 'value="NumberOfEmployees"' in form
 
     response = admin.post(
         url,
