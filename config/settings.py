@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "accounts_app.models.Membership.Role",
         "FeatureRequestStatusEnum": "insights_app.models.FeatureRequest.Status",
         "ScorecardStatusEnum": "deals_app.models.ScorecardItem.Status",
+        "SyncRunStateEnum": "crm_app.models.SyncRun.State",
     },
 }
 

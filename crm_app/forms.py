@@ -1,9 +1,14 @@
-"""Forms of the import pages: the upload, and the column mapping of one file."""
+"""Forms of the import pages (the upload, the column mapping of one file) and of a CRM
+connection."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from common.exceptions import ApplicationError
 from crm_app.ingest.recognition import FIELDS, KIND_LABELS, KINDS
 from crm_app.ingest.sources import SourceFile
+from crm_app.models import CrmConnection, CrmKind
+from crm_app.services.connections import CREDENTIAL_KEYS
 
 NOT_IN_FILE = ""
 
@@ -90,3 +95,160 @@ class MappingForm(forms.Form):
             "skip_incomplete": data["skip_incomplete"],
             "day_first": data["day_first"],
         }
+
+
+# --- CRM connections (/settings/integrations/) ---------------------------------------------
+
+SEGMENT_LABELS = {
+    "industry": "Industry field",
+    "size": "Company size field",
+    "region": "Region field",
+    "infrastructure": "Infrastructure field",
+}
+SECRET_WIDGET = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+
+
+class ConnectionForm(forms.Form):
+    """Shape of a connection; connection_create/connection_update enforce the rules.
+
+    Credentials are password inputs that never render a value back: on the edit form they are
+    blank, and blank keeps the stored ones.
+    """
+
+    kind = forms.ChoiceField(label="CRM", choices=CrmKind.choices)
+    name = forms.CharField(max_length=100, help_text="For example “Production org”.")
+    instance_url = forms.CharField(
+        label="Instance URL",
+        max_length=300,
+        required=False,
+        help_text="Salesforce: the org's My Domain URL (https://…my.salesforce.com). "
+        "HubSpot: leave blank for https://api.hubapi.com.",
+    )
+    client_id = forms.CharField(
+        label="Client ID (Salesforce)", max_length=500, required=False, widget=SECRET_WIDGET
+    )
+    client_secret = forms.CharField(
+        label="Client secret (Salesforce)", max_length=500, required=False, widget=SECRET_WIDGET
+    )
+    access_token = forms.CharField(
+        label="Private app access token (HubSpot)",
+        max_length=500,
+        required=False,
+        widget=SECRET_WIDGET,
+    )
+    segment_industry = forms.CharField(label=SEGMENT_LABELS["industry"], required=False)
+    segment_size = forms.CharField(label=SEGMENT_LABELS["size"], required=False)
+    segment_region = forms.CharField(label=SEGMENT_LABELS["region"], required=False)
+    segment_infrastructure = forms.CharField(label=SEGMENT_LABELS["infrastructure"], required=False)
+    schedule_minutes = forms.IntegerField(
+        label="Sync every (minutes)",
+        min_value=0,
+        max_value=10080,
+        initial=15,
+        help_text="0 syncs only when you press “Sync now”.",
+    )
+    enabled = forms.BooleanField(label="Enabled", required=False, initial=True)
+
+    CREDENTIAL_FIELDS = ("client_id", "client_secret", "access_token")
+    SEGMENT_FIELDS = ("industry", "size", "region", "infrastructure")
+
+    def __init__(self, *args, connection: CrmConnection | None = None, **kwargs):
+        if connection is not None:
+            kwargs["initial"] = {
+                "kind": connection.kind,
+                "name": connection.name,
+                "instance_url": connection.instance_url,
+                "schedule_minutes": connection.schedule_minutes,
+                "enabled": connection.enabled,
+                **{
+                    f"segment_{key}": connection.segment_fields.get(key, "")
+                    for key in self.SEGMENT_FIELDS
+                },
+                **(kwargs.get("initial") or {}),
+            }
+        super().__init__(*args, **kwargs)
+        self.connection = connection
+        if connection is not None:
+            # The kind of a connection is fixed; the secrets are kept when left blank.
+            del self.fields["kind"]
+            keys = CREDENTIAL_KEYS[CrmKind(connection.kind)]
+            for name in self.CREDENTIAL_FIELDS:
+                if name not in keys:
+                    del self.fields[name]
+                else:
+                    self.fields[
+                        name
+                    ].help_text = (
+                        f"Stored (ends {connection.credentials_hint}); leave blank to keep it."
+                    )
+            if connection.kind == CrmKind.HUBSPOT:
+                self.fields["access_token"].label = "Private app access token"
+            else:
+                self.fields["client_id"].label = "Client ID"
+                self.fields["client_secret"].label = "Client secret"
+        else:
+            for key in self.SEGMENT_FIELDS:
+                self.fields[f"segment_{key}"].help_text = "Blank: the CRM's default field."
+
+    def credential_fields(self):
+        return [self[name] for name in self.CREDENTIAL_FIELDS if name in self.fields]
+
+    def segment_fields(self):
+        return [self[f"segment_{key}"] for key in self.SEGMENT_FIELDS]
+
+    def other_fields(self):
+        return [self[name] for name in ("schedule_minutes", "enabled")]
+
+    def service_arguments(self) -> dict:
+        """The service's keyword arguments: credentials of the kind, segment fields given."""
+        data = self.cleaned_data
+        kind = self.connection.kind if self.connection else data["kind"]
+        credentials = {key: data.get(key, "") for key in CREDENTIAL_KEYS[CrmKind(kind)]}
+        segments = {key: data[f"segment_{key}"] for key in self.SEGMENT_FIELDS}
+        arguments = {
+            "name": data["name"],
+            "instance_url": data["instance_url"],
+            "schedule_minutes": data["schedule_minutes"],
+            "enabled": data["enabled"],
+        }
+        if self.connection is None:
+            arguments["kind"] = kind
+            arguments["credentials"] = credentials
+            # Blank on the add form: the CRM's default field.
+            arguments["segment_fields"] = {k: v for k, v in segments.items() if v}
+        else:
+            # Blank secrets keep the stored ones; a blank segment field means "none".
+            arguments["credentials"] = credentials if any(credentials.values()) else None
+            arguments["segment_fields"] = segments
+        return arguments
+
+    def add_model_errors(self, exc: ValidationError) -> None:
+        """full_clean's messages next to their fields (a duplicate name next to the name)."""
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                if field in self.fields:
+                    self.add_error(field, message)
+                elif "name" in message.lower() and "already exists" in message:
+                    self.add_error("name", "A connection with this name already exists.")
+                else:
+                    self.add_error(None, message)
+
+    def add_service_errors(self, exc: ApplicationError) -> None:
+        """Put a service's field messages next to the fields they are about."""
+        placed = False
+        for field, messages in exc.extra.items():
+            target = {
+                "credentials": self.credential_fields()[0].name
+                if self.credential_fields()
+                else None,
+                "segment_fields": "segment_industry",
+            }.get(field, field)
+            if target in self.fields:
+                for message in messages:
+                    self.add_error(target, message)
+                placed = True
+        if not placed:
+            self.add_error(None, exc.message)

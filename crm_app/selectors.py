@@ -1,10 +1,11 @@
-"""Reads of crm_app: import jobs of a workspace and what their stored files hold."""
+"""Reads of crm_app: import jobs of a workspace and what their stored files hold, and the
+workspace's CRM connections with their sync runs."""
 
 from django.db.models import QuerySet
 
 from accounts_app.models import Account, Workspace
 from crm_app.ingest.sources import SourceFile
-from crm_app.models import ImportJob
+from crm_app.models import CrmConnection, ImportJob, SyncRun
 from deals_app.models import Deal
 from personas_app.models import Contact
 
@@ -34,3 +35,32 @@ def crm_deleted_counts(*, workspace: Workspace | int) -> dict[str, int]:
         .count()
         for label, model in (("deals", Deal), ("contacts", Contact), ("accounts", Account))
     }
+
+
+def connection_list(*, workspace: Workspace | int) -> QuerySet[CrmConnection]:
+    """The workspace's CRM connections by name, each with its last run (one query)."""
+    return CrmConnection.objects.for_workspace(workspace).select_related("last_run")
+
+
+def connection_get(*, workspace: Workspace | int, pk: int | str) -> CrmConnection:
+    """One connection of the workspace; another workspace's is ``DoesNotExist``."""
+    return connection_list(workspace=workspace).get(pk=pk)
+
+
+def sync_run_list(*, connection: CrmConnection) -> QuerySet[SyncRun]:
+    """The connection's runs, newest first (scoped to its workspace as well)."""
+    return (
+        SyncRun.objects.for_workspace(connection.workspace_id)
+        .filter(connection=connection)
+        .order_by("-created_at", "-id")
+    )
+
+
+def sync_run_get(*, workspace: Workspace | int, pk: int | str) -> SyncRun:
+    """One run of the workspace; another workspace's is ``DoesNotExist``."""
+    return SyncRun.objects.for_workspace(workspace).select_related("connection").get(pk=pk)
+
+
+def sync_run_active(*, connection: CrmConnection) -> SyncRun | None:
+    """The connection's queued or running run, if any (at most one: a constraint)."""
+    return sync_run_list(connection=connection).filter(state__in=SyncRun.ACTIVE).first()

@@ -1,4 +1,5 @@
-"""Pages of the CRM import (/imports/)."""
+"""Pages of the CRM import (/imports/) and of the live CRM integrations
+(/settings/integrations/)."""
 
 from django.urls import path
 
@@ -13,5 +14,41 @@ urlpatterns = [
         "imports/<int:pk>/files/<int:index>/map/",
         views.ImportMapView.as_view(),
         name="import-map",
+    ),
+    path("settings/integrations/", views.IntegrationListView.as_view(), name="integration-list"),
+    path(
+        "settings/integrations/purge/",
+        views.IntegrationPurgeView.as_view(),
+        name="integration-purge",
+    ),
+    path(
+        "settings/integrations/<int:pk>/",
+        views.IntegrationDetailView.as_view(),
+        name="integration-detail",
+    ),
+    path(
+        "settings/integrations/<int:pk>/test/",
+        views.IntegrationTestView.as_view(),
+        name="integration-test",
+    ),
+    path(
+        "settings/integrations/<int:pk>/sync/",
+        views.IntegrationSyncView.as_view(),
+        name="integration-sync",
+    ),
+    path(
+        "settings/integrations/<int:pk>/delete/",
+        views.IntegrationDeleteView.as_view(),
+        name="integration-delete",
+    ),
+    path(
+        "settings/integrations/<int:pk>/progress/",
+        views.IntegrationProgressView.as_view(),
+        name="integration-progress",
+    ),
+    path(
+        "settings/integrations/<int:pk>/runs/<int:run_pk>/",
+        views.IntegrationRunView.as_view(),
+        name="integration-run",
     ),
 ]

@@ -1,13 +1,16 @@
 """factory_boy factories with realistic defaults; related rows share one workspace."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts_app.models import Account, Membership, Segment, Workspace
+from common import encryption
 from deals_app.models import (
     ActionItem,
     BusinessCase,
@@ -266,3 +269,55 @@ class ImportJobFactory(DjangoModelFactory):
             for kind in ("account", "contact", "deal", "deal_role")
         }
     )
+
+
+FACTORY_CRM_SECRET = "factory-secret-never-shown-9f3a"  # noqa: S105 - a test's fake secret
+
+
+class CrmConnectionFactory(DjangoModelFactory):
+    """A Salesforce connection with encrypted (fake) credentials; nothing listens at its URL."""
+
+    class Meta:
+        model = "crm_app.CrmConnection"
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    kind = "salesforce"
+    name = factory.Sequence(lambda n: f"Salesforce org {n}")
+    instance_url = "https://acme.my.salesforce.com"
+    credentials_encrypted = factory.LazyFunction(
+        lambda: encryption.encrypt(
+            json.dumps({"client_id": "factory-client", "client_secret": FACTORY_CRM_SECRET})
+        )
+    )
+    credentials_hint = "…9f3a"
+    segment_fields = factory.LazyFunction(
+        lambda: {
+            "industry": "Industry",
+            "size": "NumberOfEmployees",
+            "region": "BillingCountry",
+            "infrastructure": "",
+        }
+    )
+    schedule_minutes = 15
+
+
+class SyncRunFactory(DjangoModelFactory):
+    """A finished sync run of a connection (its workspace follows the connection's)."""
+
+    class Meta:
+        model = "crm_app.SyncRun"
+
+    connection = factory.SubFactory(CrmConnectionFactory)
+    workspace = factory.LazyAttribute(lambda o: o.connection.workspace)
+    state = "succeeded"
+    trigger = "manual"
+    counts = factory.LazyFunction(
+        lambda: {
+            "Account": {"created": 3, "updated": 1, "unchanged": 0, "deleted": 0, "skipped": 0},
+            "Opportunity": {"created": 5, "updated": 0, "unchanged": 0, "deleted": 1, "skipped": 1},
+        }
+    )
+    requests = 7
+    message = "Account: 3 created, 1 updated, 0 deleted"
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyFunction(timezone.now)

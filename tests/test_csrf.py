@@ -14,7 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts_app.models import Membership
 from common.models import WorkspaceOwnedModel
 from crm_app.services import import_jobs as jobs
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    CrmConnectionFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +57,10 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "action-item-toggle": [{"pk": w.conversation.pk, "item_pk": w.action_item.pk}],
         "assumption-edit": [{"pk": w.assumption.pk}],
         "pm-action-item-done": [{"pk": w.action_item.pk}],
+        "integration-detail": [{"pk": w.connection.pk}],
+        "integration-test": [{"pk": w.connection.pk}],
+        "integration-sync": [{"pk": w.connection.pk}],
+        "integration-delete": [{"pk": w.connection.pk}],
     }
 
 
@@ -67,6 +76,7 @@ def _rows(workspace) -> dict[str, list[dict]]:
 def signed_in(tmp_path):
     workspace = WorkspaceFactory.create(slug="acme")
     world = build_world(workspace)
+    world.connection = CrmConnectionFactory.create(workspace=workspace)
     path = tmp_path / "companies.csv"
     path.write_text("Record ID,Company name,Industry\n1,Umbrella,Retail\n")
     job, problems = jobs.import_job_create(

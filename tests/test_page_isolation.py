@@ -21,7 +21,12 @@ from common.models import WorkspaceOwnedModel
 from crm_app.models import ImportJob
 from crm_app.services import import_jobs as jobs
 from deals_app.views.deal_detail import FORMS as DEAL_FORMS
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    MembershipFactory,
+    SyncRunFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +120,22 @@ def _cases(mine, theirs) -> dict[str, list[Case]]:
         ],
         "feature-detail": [Case({"pk": t.feature_request.pk}, {"pk": m.feature_request.pk})],
         "pm-action-item-done": [Case({"pk": t.action_item.pk}, data={"done": "1"})],
+        "integration-detail": [
+            Case({"pk": t.connection.pk}, {"pk": m.connection.pk}, data={"name": "Taken over"})
+        ],
+        "integration-test": [Case({"pk": t.connection.pk})],
+        "integration-sync": [Case({"pk": t.connection.pk}, data={"full": "1"})],
+        "integration-delete": [Case({"pk": t.connection.pk})],
+        "integration-progress": [Case({"pk": t.connection.pk}, {"pk": m.connection.pk})],
+        "integration-run": [
+            Case(
+                {"pk": t.connection.pk, "run_pk": t.run.pk},
+                {"pk": m.connection.pk, "run_pk": m.run.pk},
+            ),
+            # A's connection with B's run, and B's connection with A's run.
+            Case({"pk": m.connection.pk, "run_pk": t.run.pk}),
+            Case({"pk": t.connection.pk, "run_pk": m.run.pk}),
+        ],
     }
 
 
@@ -173,6 +194,11 @@ def setting(tmp_path):
     ):
         type(model_obj).objects.filter(pk=model_obj.pk).update(**{attr: f"{MARKER} {attr}"})
     mine.job, theirs.job = _import_job(a, tmp_path), _import_job(b, tmp_path)
+    mine.run = SyncRunFactory.create(connection__workspace=a, workspace=a)
+    theirs.run = SyncRunFactory.create(
+        connection__workspace=b, connection__name=f"{MARKER} org", workspace=b
+    )
+    mine.connection, theirs.connection = mine.run.connection, theirs.run.connection
     user = UserFactory.create()
     MembershipFactory.create(user=user, workspace=a, role=Membership.Role.ADMIN)
     client = Client()

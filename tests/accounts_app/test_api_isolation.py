@@ -110,6 +110,54 @@ IMPORT_ROUTES = {
     (f"{PREFIX}imports/{{id}}/", "get"),
 }
 
+INTEGRATION_ROUTES = {
+    (f"{PREFIX}integrations/", "get"),
+    (f"{PREFIX}integrations/", "post"),
+    (f"{PREFIX}integrations/{{id}}/", "get"),
+    (f"{PREFIX}integrations/{{id}}/", "patch"),
+    (f"{PREFIX}integrations/{{id}}/", "delete"),
+    (f"{PREFIX}integrations/{{id}}/test/", "post"),
+    (f"{PREFIX}integrations/{{id}}/sync/", "post"),
+    (f"{PREFIX}integrations/{{id}}/runs/", "get"),
+    (f"{PREFIX}integrations/{{id}}/runs/{{run_id}}/", "get"),
+}
+
+
+def _check_integrations(client, a, b) -> set[tuple[str, str]]:
+    """B's connection and runs are neither listed nor found on any route; A's create is A's."""
+    from crm_app.models import CrmConnection, SyncRun
+    from tests.factories import SyncRunFactory
+
+    theirs_run = SyncRunFactory.create(connection__workspace=b, workspace=b)
+    own_run = SyncRunFactory.create(connection__workspace=a, workspace=a)
+    theirs, own = theirs_run.connection, own_run.connection
+    assert _ids(client, f"{PREFIX}integrations/") == {own.pk}
+    body = {"name": "Taken over", "full": True}
+    for path, method in sorted(INTEGRATION_ROUTES):
+        if "{id}" not in path:
+            continue
+        url = path.replace("{id}", str(theirs.pk)).replace("{run_id}", str(theirs_run.pk))
+        response = getattr(client, method)(url, body, format="json")
+        assert response.status_code == 404, (method, url, response.content)
+    # A's connection naming B's run.
+    url = f"{PREFIX}integrations/{own.pk}/runs/{theirs_run.pk}/"
+    assert client.get(url).status_code == 404
+    assert client.get(f"{PREFIX}integrations/{own.pk}/runs/").json()["count"] == 1
+    assert CrmConnection.objects.filter(pk=theirs.pk, name=theirs.name).exists()
+    assert SyncRun.objects.filter(workspace=b).count() == 1
+    created = client.post(
+        f"{PREFIX}integrations/",
+        {
+            "kind": "hubspot",
+            "name": "HubSpot",
+            "credentials": {"access_token": "pat-na1-0000-1111-2222"},
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert CrmConnection.objects.get(pk=created.json()["id"]).workspace_id == a.pk
+    return INTEGRATION_ROUTES
+
 
 INSIGHT_READS = ["segments", "features", "assumptions", "trend", "dimensions"]
 B_MARKER = "Zebra industry only in B"
@@ -251,6 +299,9 @@ def test_every_route_of_the_schema_keeps_workspaces_apart(setting):
     assert client.post(f"{PREFIX}imports/", {}, format="multipart").status_code == 400
     assert ImportJob.objects.filter(workspace=b).count() == 1
     covered |= IMPORT_ROUTES
+
+    # Integrations (CRM connections and their runs).
+    covered |= _check_integrations(client, a, b)
 
     # Insights: B's figures never show in A's reads; B's task is not found from A.
     covered |= _check_insights(client, a, b, theirs)

@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
+from crm_app.forms import MappingForm, UploadForm
 from crm_app.ingest.recognition import KIND_LABELS, KINDS
 from crm_app.ingest.sources import guesses
 from crm_app.models import ImportJob
@@ -22,8 +23,6 @@ from crm_app.selectors import (
 )
 from crm_app.services.import_jobs import import_job_create, import_job_map_file, import_job_start
 from crm_app.services.progress import progress_read
-
-from .forms import MappingForm, UploadForm
 
 WRITE_ROLES = ("sales",)
 HISTORY = 50
