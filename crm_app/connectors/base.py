@@ -154,7 +154,11 @@ def _log_retry(retry_state: tenacity.RetryCallState) -> None:
     logger.warning("CRM request failed (%s); try %d", exc, retry_state.attempt_number + 1)
 
 
-def retrying(call: Callable[[], _T], on_retry: Callable[[str], None] | None = None) -> _T:
+def retrying(
+    call: Callable[[], _T],
+    on_retry: Callable[[str], None] | None = None,
+    attempts: int | None = None,
+) -> _T:
     """``call()`` with the sync's retry policy; the last Transient is raised when tries run out."""
     cap = settings.CRM_SYNC_BACKOFF_MAX_SECONDS
 
@@ -167,7 +171,7 @@ def retrying(call: Callable[[], _T], on_retry: Callable[[str], None] | None = No
     retryer = tenacity.Retrying(
         retry=tenacity.retry_if_exception_type(Transient),
         wait=_WaitRetryAfter(tenacity.wait_exponential_jitter(initial=1, max=cap), cap),
-        stop=tenacity.stop_after_attempt(max(1, settings.CRM_SYNC_RETRIES)),
+        stop=tenacity.stop_after_attempt(max(1, attempts or settings.CRM_SYNC_RETRIES)),
         before_sleep=before_sleep,
         reraise=True,
     )

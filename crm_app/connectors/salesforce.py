@@ -125,10 +125,12 @@ class SalesforceConnector:
         instance_url: str,
         credentials: dict[str, str],
         on_retry: Callable[[str], None] | None = None,
+        attempts: int | None = None,  # per request; None: settings.CRM_SYNC_RETRIES
     ):
         self.instance_url = instance_url.rstrip("/")
         self.credentials = credentials
         self.on_retry = on_retry
+        self.attempts = attempts
         self.counter = RequestCounter()
         self.session = http_session(self.counter)
         self._client: Salesforce | None = None
@@ -177,7 +179,7 @@ class SalesforceConnector:
     @property
     def client(self) -> Salesforce:
         if self._client is None:
-            token, instance_url = retrying(self._token, self.on_retry)
+            token, instance_url = retrying(self._token, self.on_retry, self.attempts)
             self._client = Salesforce(
                 instance_url=instance_url,
                 session_id=token,
@@ -204,7 +206,7 @@ class SalesforceConnector:
                 return call(self.client)
 
         try:
-            return retrying(lambda: self._translated(attempt), self.on_retry)
+            return retrying(lambda: self._translated(attempt), self.on_retry, self.attempts)
         except Transient as exc:
             raise ConnectorError(f"{exc} Gave up after several tries; the next run resumes.") from (
                 exc

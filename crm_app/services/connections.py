@@ -180,7 +180,8 @@ def connection_test(*, connection: CrmConnection, workspace: Workspace) -> tuple
     """One cheap call to the CRM: (ok, a sentence a person can act on)."""
     check_owned(connection, workspace)
     try:
-        connector = connector_for(connection)
+        # One try: a person is waiting for the answer (a sync retries; a test tells).
+        connector = connector_for(connection, attempts=1)
         return True, connector.check()
     except ConnectorError as exc:
         return False, str(exc)

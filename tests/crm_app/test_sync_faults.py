@@ -4,7 +4,7 @@ credentials, a bad record, and a run that gives up — nothing lost, nothing dou
 import logging
 
 from crm_app.models import SyncRun
-from crm_app.services.connections import connection_update
+from crm_app.services.connections import connection_test, connection_update
 from deals_app.models import Deal
 from tests.crm_app.sync_support import changed, first_id, sync
 
@@ -110,3 +110,15 @@ def test_credentials_never_reach_a_log_line(sf_connection, fake_salesforce, capl
     assert fake_salesforce.client_secret not in str(run.errors) + run.message
     sf_connection.refresh_from_db()
     assert fake_salesforce.client_secret not in sf_connection.credentials_encrypted
+
+
+def test_the_connection_test_tries_once_and_says_what_is_wrong(
+    sf_connection, fake_salesforce, workspace
+):
+    ok, message = connection_test(connection=sf_connection, workspace=workspace)
+    assert ok and "daily API requests left" in message
+    fake_salesforce.reset_log()
+    fake_salesforce.fail_next(3, 503, path_prefix="/services/oauth2/")
+    ok, message = connection_test(connection=sf_connection, workspace=workspace)
+    assert not ok and "503" in message
+    assert fake_salesforce.request_count() == 1
