@@ -641,6 +641,8 @@ def main() -> int:
         figures["sync"] = run_child(
             [
                 "bench/sync.py",
+                "--workspace",
+                f"{args.workspace}-sync",
                 "--changed",
                 str(args.sync_changed),
                 "--compare",

@@ -8,7 +8,7 @@ nothing.) PostgreSQL only.
 
 1. Starts ``FakeSalesforce`` (tests/crm_support: a local HTTPS server answering the Salesforce
    REST shapes, loaded with the real export of shared/acceptance_data) in this process, empties
-   the workspace ``bench-sync`` and connects it to the fake org.
+   the workspace ``bench-sync`` (``--workspace``) and connects it to the fake org.
 2. Runs, each in a child process set up like a worker (``DJANGO_DEBUG=false``, no broker) that
    runs ``sync_run_execute`` once and reports its wall time and its peak resident set (VmHWM),
    with its size before the run:
@@ -49,7 +49,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## CRM sync"
-SLUG = "bench-sync"
 # Of every batch of changed records: the share of each object type (in the order they sync).
 SHARES = (
     ("Account", 0.2),
@@ -305,17 +304,18 @@ def connect(workspace, sf):
     raise SystemExit("no connection id with an advisory-lock key that fits int4")
 
 
-def reset_workspace():
+def reset_workspace(slug: str):
     from accounts_app.models import Workspace
 
-    Workspace.objects.filter(slug=SLUG).delete()
-    return Workspace.objects.create(slug=SLUG, name="Sync benchmark")
+    Workspace.objects.filter(slug=slug).delete()
+    return Workspace.objects.create(slug=slug, name="Sync benchmark")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changed", type=int, default=10_000, help="changed records, big run")
     parser.add_argument("--compare", type=int, default=2_000, help="changed records, small run")
+    parser.add_argument("--workspace", default="bench-sync", help="emptied and synced into")
     parser.add_argument("--page-size", type=int, default=2000, help="the fake org's query page")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
@@ -349,9 +349,13 @@ def main() -> int:
     rng = random.Random(15)
     runs: list[dict] = []
     plans: dict[str, dict] = {}
+    phase = time.perf_counter()
+    workspace = reset_workspace(args.workspace)
+    say(f"workspace {args.workspace}: emptied in {time.perf_counter() - phase:.1f} s")
+    phase = time.perf_counter()
     with FakeSalesforce(page_size=args.page_size) as sf:
+        say(f"fake org loaded in {time.perf_counter() - phase:.1f} s")
         settings.DEALLENS_CRM_CA_BUNDLE = sf.ca_path
-        workspace = reset_workspace()
         conn = connect(workspace, sf)
         export = {t: len(sf.store.records[t]) for t, _ in SHARES}
         say("fake org:", ", ".join(f"{v:,} {k}" for k, v in export.items()), f"at {sf.url}")
