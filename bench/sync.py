@@ -434,10 +434,7 @@ def rows_of(f: dict) -> list[tuple[str, str, str, bool | None]]:
     allowed = f["requests_allowed"]
 
     def run_value(run: dict) -> str:
-        return (
-            f"{run['seconds']:.2f} s, {run['requests']} requests, {run['peak_mb']:.0f} MB"
-            f" (fake org CPU {run['fake_org_s']:.1f} s)"
-        )
+        return f"{run['seconds']:.2f} s, {run['requests']} requests, {run['peak_mb']:.0f} MB"
 
     return [
         (
@@ -461,8 +458,9 @@ def rows_of(f: dict) -> list[tuple[str, str, str, bool | None]]:
         ),
         (
             f"peak memory: {f['compare']:,} / {f['changed']:,} changed",
-            f"{small['peak_mb']:.0f} / {big['peak_mb']:.0f} MB (before the run: "
-            f"{big['before_mb']:.0f} MB)",
+            f"{small['peak_mb']:.0f} / {big['peak_mb']:.0f} MB: "
+            f"+{small['peak_mb'] - small['before_mb']:.0f} / "
+            f"+{big['peak_mb'] - big['before_mb']:.0f} MB over the process before the run",
             f"flat (within {FLAT_MB:g} MB)",
             f["flat"],
         ),
@@ -482,12 +480,18 @@ def _machine() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0].split()[0]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603 (git with our own arguments)
+            ["git", *args],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if git("status", "--porcelain", "--untracked-files=no"):
+        commit += "+uncommitted"
     return {
         "cores": os.cpu_count(),
         "postgresql": pg,
@@ -505,9 +509,10 @@ def render(f: dict, rows) -> str:
         for what, value, target, ok in rows
     )
     export = ", ".join(f"{v:,} {k}" for k, v in f["export"].items())
+    export = f"{sum(f['export'].values()):,} records: {export}"
     plan = f["plans"][str(f["changed"])]
-    mix = ", ".join(
-        f"{p['created'] + p['updated']:,} {name} ({p['updated']:,} of them updates)"
+    mix = "\n".join(
+        f"- {p['created'] + p['updated']:,} {name}, {p['updated']:,} of them updates"
         for name, p in plan.items()
     )
     per_run = "\n".join(
@@ -526,16 +531,23 @@ def render(f: dict, rows) -> str:
 cores, PostgreSQL {m["postgresql"]}, Python {m["python"]}; load average (1 min)
 {f["load_before"]:.1f} before and {f["load_after"]:.1f} after; {f["total_s"]:.0f} s in all.
 The org is `FakeSalesforce` (tests/crm_support), a local HTTPS server answering the Salesforce
-REST shapes, loaded with the real export ({export}), {f["page_size"]:,} records per query page;
-it runs in the benchmark's own process, on the same cores as the sync and PostgreSQL. Each run
+REST shapes, {f["page_size"]:,} records per query page, loaded with the real export:
+
+> {export}.
+
+It runs in the benchmark's own process, on the same cores as the sync and PostgreSQL. Each run
 is `sync_run_execute` in a child process set up like a worker (`DJANGO_DEBUG=false`).
 
 | what | measured | target (PRODUCT.md §9) | |
 |---|---|---|---|
 {table}
 
-The {f["changed"]:,} changed records, stamped ten minutes after the run before: {mix}; the
-{f["compare"]:,} the same mix. New contacts, opportunities and roles point at existing and new
+The {f["changed"]:,} changed records, stamped ten minutes after the run before (the
+{f["compare"]:,} in the same shares):
+
+{mix}
+
+New contacts, opportunities and roles point at existing and new
 parents; a changed role is counted as created (DealLens replaces the role), and a new CRM role
 name that means the same DealLens role as the old one as unchanged. After every run DealLens
 holds what the org holds: the live records of each type by CRM id, the sum of the
