@@ -5,7 +5,7 @@ from tests.crm_support.fixtures import fake_salesforce  # noqa: F401 - the fixtu
 
 
 @pytest.fixture
-def sf_connection(workspace, fake_salesforce, settings):
+def sf_connection(workspace, fake_salesforce, settings):  # noqa: F811 - the fixture above
     """A Salesforce connection of ``workspace`` to the fake org, trusting its CA, fast retries."""
     settings.DEALLENS_CRM_CA_BUNDLE = fake_salesforce.ca_path
     settings.CRM_SYNC_BACKOFF_MAX_SECONDS = 0.2
