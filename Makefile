@@ -28,7 +28,8 @@ help:
 	@echo "make worker   a Celery worker on the celery and insights queues (needs REDIS_URL)"
 	@echo "make beat     Celery beat: insight recomputes and scheduled CRM syncs (needs REDIS_URL)"
 	@echo "make bench    every PRODUCT.md §9 figure at full scale: seed once, recompute vs SQL, API"
-	@echo "              and pages over gunicorn, 200k-row import (DATABASE_URL=postgres://…; BENCH_ARGS=)"
+	@echo "              and pages over gunicorn, 200k-row import, CRM sync of 10,000 changed records"
+	@echo "              (DATABASE_URL=postgres://…; BENCH_ARGS=)"
 	@echo "make bench-small  the same code at scale 1 (under a minute; prints, writes no docs)"
 
 $(BIN)/python:
@@ -79,4 +80,5 @@ bench: $(STAMP)
 bench-small: $(STAMP)
 	$(DEV_ENV) $(BIN)/python bench/run.py --scale 1 --workspace bench-small --no-write \
 		--requests 40 --page-requests 12 --warmup 2 \
-		--import-rows 2000 --import-accounts 100 $(BENCH_ARGS)
+		--import-rows 2000 --import-accounts 100 --sync-changed 1000 --sync-compare 200 \
+		$(BENCH_ARGS)

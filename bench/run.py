@@ -17,7 +17,10 @@ a small import, and writes no docs.) PostgreSQL only.
    insights read, then the pages (dashboard, a deal page, the conversation timeline) with a
    session cookie; p50/p95/p99, time to first byte and requests per second.
 4. The 200,000-row CRM import (``bench/imports.py``, a child process): time and peak memory.
-5. Prints a table, writes the section "make bench" of docs/benchmarks.md (unless
+5. The live Salesforce sync (``bench/sync.py``) against the local fake org: a run with nothing
+   changed, 2,000 and 10,000 changed records (time, API requests, a worker-like child's peak
+   memory).
+6. Prints a table, writes the section "make bench" of docs/benchmarks.md (unless
    ``--no-write``) and, as the last line, one JSON object with every figure.
 """
 
@@ -342,7 +345,7 @@ def _report(result) -> dict:
     return summary
 
 
-# --- 5. report ----------------------------------------------------------------------------------
+# --- 6. report ----------------------------------------------------------------------------------
 
 
 def machine() -> dict:
@@ -462,6 +465,26 @@ def rows_of(figures: dict) -> list[tuple[str, str, str, bool | None]]:
                     (run["seconds"] <= 180 and run["peak_mb"] <= 250) if full else None,
                 )
             )
+    sync = figures.get("sync")
+    if sync:
+        full = sync["changed"] >= 10_000
+        allowed = sync["requests_allowed"]
+        rows += [
+            (
+                "CRM sync, nothing changed",
+                f"{sync['unchanged_s']:.2f} s, {sync['unchanged_requests']} requests",
+                f"≤ 2 s, ≤ {allowed} requests",
+                sync["unchanged_s"] <= 2 and sync["unchanged_requests"] <= allowed,
+            ),
+            (
+                f"CRM sync, {sync['changed']:,} changed records",
+                f"{sync['changed_s']:.1f} s, {sync['changed_requests']} requests, "
+                f"{sync['changed_peak_mb']:.0f} MB ({sync['compare']:,} records: "
+                f"{sync['compare_peak_mb']:.0f} MB)",
+                "≤ 60 s, ≤ 250 MB",
+                (sync["changed_s"] <= 60 and sync["changed_peak_mb"] <= 250) if full else None,
+            ),
+        ]
     return rows
 
 
@@ -497,7 +520,8 @@ HTTP: gunicorn with {server.get("workers")} gthread workers × {server.get("thre
 `DEBUG` off, `CONN_MAX_AGE` 600; {server.get("clients")} clients at once, each on a keep-alive
 connection, after a warm-up; {figures.get("requests")} timed requests per API endpoint and
 {figures.get("page_requests")} per page. List pages rotate over pages 1–10, the deal detail
-and the deal page over 100 random deals.
+and the deal page over 100 random deals. CRM sync: `bench/sync.py` against the local fake
+Salesforce org (section "CRM sync" below).
 
 | what | measured | target (PRODUCT.md §9) | |
 |---|---|---|---|
@@ -531,10 +555,14 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--import-rows", type=int, default=200_000)
     parser.add_argument("--import-accounts", type=int, default=5_000)
+    parser.add_argument("--sync-changed", type=int, default=10_000, help="changed CRM records")
+    parser.add_argument(
+        "--sync-compare", type=int, default=2_000, help="changed CRM records, smaller run"
+    )
     parser.add_argument(
         "--only",
-        default="insights,http,import",
-        help="comma-separated parts to run (insights, http, import); the seed always runs",
+        default="insights,http,import,sync",
+        help="comma-separated parts to run (insights, http, import, sync); the seed always runs",
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
     args = parser.parse_args()
@@ -609,6 +637,20 @@ def main() -> int:
                 "--json",
             ]
         )
+    if "sync" in parts:
+        figures["sync"] = run_child(
+            [
+                "bench/sync.py",
+                "--workspace",
+                f"{args.workspace}-sync",
+                "--changed",
+                str(args.sync_changed),
+                "--compare",
+                str(args.sync_compare),
+                "--json",
+                *(["--no-write"] if args.no_write else []),
+            ]
+        )
     figures["load_after"] = os.getloadavg()[0]
     figures["total_s"] = round(time.perf_counter() - started, 1)
     rows = rows_of(figures)
@@ -627,7 +669,8 @@ def main() -> int:
 
 
 def broken_parts(figures: dict) -> list[str]:
-    """What did not work at all: figures that differ from the SQL's, HTTP errors."""
+    """What did not work at all: figures that differ from the SQL's, HTTP errors, a sync that
+    failed or left DealLens different from the org."""
     broken = []
     ins = figures.get("insights")
     if ins and ins["figures_equal"] != ins["figures"]:
@@ -636,6 +679,7 @@ def broken_parts(figures: dict) -> list[str]:
         for name, s in figures.get("http", {}).get(kind, {}).items():
             if s["errors"] or not s["requests"]:
                 broken.append(f"{name}: {s['errors']} errors of {s['requests'] + s['errors']}")
+    broken += figures.get("sync", {}).get("broken", [])
     return broken
 
 

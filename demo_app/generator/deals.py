@@ -172,7 +172,7 @@ class DealsMixin:
             engaged = None
             if rng.random() < 0.9:
                 engaged = self.date(end - min(span, int(rng.expovariate(1 / 18))))
-            rows.append((deal.id, person.id, role, primary, stance, engaged))
+            rows.append((deal.id, person.id, role, primary, stance, engaged, ""))
 
     def _win_chance(self, acc: Profile, deal) -> float:
         chance = 0.2

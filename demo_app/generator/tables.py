@@ -31,8 +31,11 @@ DEALS = Table(
         "loss_reason", "loss_notes", "competitor", "cost_of_sale", "external_id",
     ),
 )  # fmt: skip
+# external_id: the CRM's contact-role id (none for demo roles); COPY names every column it fills
+# and the column has no database default, so it is written as "".
 DEAL_ROLES = Table(
-    DealRole, ("deal_id", "contact_id", "role", "is_primary", "stance", "last_engaged_on")
+    DealRole,
+    ("deal_id", "contact_id", "role", "is_primary", "stance", "last_engaged_on", "external_id"),
 )
 BUSINESS_CASES = Table(BusinessCase, ("deal_id", "metric", "description", "estimated_annual_value"))
 CONVERSATIONS = Table(
