@@ -40,7 +40,6 @@ import resource
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -279,29 +278,16 @@ def _changed_fields(sobject: str, record: dict, rng: random.Random) -> dict:
 
 
 def connect(workspace, sf):
-    """The workspace's connection to the fake org.
-
-    Works around a crm_app bug: ``_run_lock`` passes ``zlib.crc32(...)`` (0 … 2**32 - 1) as the
-    second int4 key of ``pg_try_advisory_lock(int, int)``; for about half the connection ids the
-    key is above 2**31 - 1 and PostgreSQL answers "function pg_try_advisory_lock(integer,
-    bigint) does not exist", so the run fails. Until that is fixed, take a connection id whose
-    key fits.
-    """
+    """The workspace's connection to the fake org."""
     from crm_app.services.connections import connection_create
 
-    for _ in range(64):
-        conn = connection_create(
-            workspace=workspace,
-            kind="salesforce",
-            name="Fake org (bench)",
-            instance_url=sf.url,
-            credentials={"client_id": sf.client_id, "client_secret": sf.client_secret},
-        )
-        if zlib.crc32(f"crm-sync:{conn.pk}".encode()) < 2**31:
-            return conn
-        say(f"connection {conn.pk}: its advisory-lock key overflows int4 (crm_app bug); another")
-        conn.delete()
-    raise SystemExit("no connection id with an advisory-lock key that fits int4")
+    return connection_create(
+        workspace=workspace,
+        kind="salesforce",
+        name="Fake org (bench)",
+        instance_url=sf.url,
+        credentials={"client_id": sf.client_id, "client_secret": sf.client_secret},
+    )
 
 
 def reset_workspace(slug: str):

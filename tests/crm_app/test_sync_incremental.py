@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from accounts_app.models import Account
 from crm_app.models import SyncRun
 from deals_app.models import Deal, DealRole, Stage
@@ -112,3 +115,26 @@ def test_a_changed_contact_role_moves_with_its_crm_record(
     sync(sf_connection)
     roles = DealRole.objects.filter(workspace=workspace, external_id=role_id)
     assert [r.role for r in roles] == [DealRole.Role.ECONOMIC_BUYER]
+
+
+def _queries_of_a_run_changing(n, sf_connection, fake_salesforce):
+    fake_salesforce.advance(hours=1)
+    opps = [r for r, rec in fake_salesforce.store.records["Opportunity"].items()][:n]
+    for opp in opps:
+        record = fake_salesforce.record("Opportunity", opp)
+        fake_salesforce.update("Opportunity", opp, Name=record["Name"] + " +")
+    roles = list(fake_salesforce.store.records["OpportunityContactRole"])[: min(n, 40)]
+    for role in roles:
+        fake_salesforce.update("OpportunityContactRole", role, IsPrimary=False)
+    with CaptureQueriesContext(connection) as queries:
+        run = sync(sf_connection)
+    assert changed(run, "Opportunity") == (0, n, 0)
+    return len(queries)
+
+
+def test_queries_do_not_grow_with_the_changed_records(sf_connection, fake_salesforce):
+    sync(sf_connection)
+    few = _queries_of_a_run_changing(5, sf_connection, fake_salesforce)
+    many = _queries_of_a_run_changing(300, sf_connection, fake_salesforce)
+    # Batches only (SQLite splits a bulk UPDATE by its variable limit), never a query per record.
+    assert many <= few + 20, (few, many)

@@ -30,16 +30,7 @@ class DealWriter(Writer):
             d.external_id: d
             for d in Deal.all_objects.filter(
                 workspace_id=self.ws, external_id__in=[p.values["external_id"] for p in batch]
-            ).only(
-                "id",
-                "external_id",
-                "account_id",
-                "stage",
-                "loss_reason",
-                "created_on",
-                "close_date",
-                *fields,
-            )
+            )  # whole rows: the history written for changed deals reads every tracked field
         }
         upsert = Upsert(Deal, self.tally)
         for parsed in batch:

@@ -44,9 +44,8 @@ class RoleWriter(Writer):
                 usable.append(link)
         deal_pks = {deals[link.deal][0] for link in usable}
         existing: dict[tuple[int, int, str], DealRole] = {}
-        for stored in DealRole.objects.filter(workspace_id=self.ws, deal_id__in=deal_pks).only(
-            "id", "deal_id", "contact_id", "role", "is_primary", "stance"
-        ):
+        # Whole rows: the history written for changed roles reads every tracked field.
+        for stored in DealRole.objects.filter(workspace_id=self.ws, deal_id__in=deal_pks):
             existing[(stored.deal_id, stored.contact_id, stored.role)] = stored
         pairs = {(d, c) for d, c, _ in existing}
         new, changed, changed_fields = [], {}, set()
