@@ -21,8 +21,8 @@ def test_admin_connects_salesforce_and_keeps_deallens_current(
     page_log,
     acme_member,
     sign_in,
-    fake_salesforce,
-    settings,  # noqa: F811
+    fake_salesforce,  # noqa: F811 - the fixture imported above
+    settings,
 ):
     settings.DEALLENS_CRM_CA_BUNDLE = fake_salesforce.ca_path
     acme_member("ada", "admin", "Ada", "Admin")
