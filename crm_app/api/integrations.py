@@ -313,7 +313,9 @@ class IntegrationViewSet(WorkspaceModelViewSet):
         responses={200: SyncRunDetailSerializer},
         filters=False,
     )
-    @action(detail=True, methods=["get"], url_path=r"runs/(?P<run_id>[^/.]+)")
+    # Any segment (dots too) reaches the view, so a malformed id is the API's JSON 404, not the
+    # site's HTML one.
+    @action(detail=True, methods=["get"], url_path=r"runs/(?P<run_id>[^/]+)")
     def run(self, request, pk=None, run_id=None):
         connection = self.get_object()
         if not str(run_id).isdigit() or len(str(run_id)) > 18:

@@ -300,3 +300,10 @@ def test_the_list_costs_the_same_with_1_or_5_connections(
         response = admin.get(URL)
     assert response.json()["count"] == 5
     assert all(c["last_run"]["state"] == "succeeded" for c in response.json()["results"])
+
+
+def test_a_malformed_run_id_is_a_json_404(admin, sf_connection):
+    for run_id in ("-1.6e-244", "abc", "1.5"):
+        response = admin.get(f"{URL}{sf_connection.pk}/runs/{run_id}/")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
