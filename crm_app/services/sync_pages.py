@@ -178,7 +178,13 @@ class PageWriter:
         ]
         if moved:  # simple-history records each deletion (post_delete)
             DealRole.objects.filter(pk__in=[r.pk for r in moved]).delete()
+        tally = ledger.counts[DEAL_ROLE]
+        created_before = tally.created
         RoleWriter(ledger).write(self.parser, links)
+        # A CRM role that changed its role or people was one record updated, not a new one.
+        relabelled = min(len(moved), tally.created - created_before)
+        tally.created -= relabelled
+        tally.updated += relabelled
         # Each CRM role keeps its id on the DealLens role it wrote.
         by_key = {key: ext for ext, key in wanted.items() if None not in key}
         tagged = []

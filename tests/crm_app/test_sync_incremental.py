@@ -112,7 +112,8 @@ def test_a_changed_contact_role_moves_with_its_crm_record(
     fake_salesforce.advance(hours=1)
     role_id = first_id(fake_salesforce, "OpportunityContactRole")
     fake_salesforce.update("OpportunityContactRole", role_id, Role="Economic Buyer")
-    sync(sf_connection)
+    run = sync(sf_connection)
+    assert changed(run, "OpportunityContactRole") == (0, 1, 0)
     roles = DealRole.objects.filter(workspace=workspace, external_id=role_id)
     assert [r.role for r in roles] == [DealRole.Role.ECONOMIC_BUYER]
 
