@@ -34,7 +34,7 @@ from tests.insights_app.faults_support import wait_until
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 TRIALS = 20
-ACCOUNTS, DEALS = 40, 400
+ACCOUNTS, DEALS = 100, 1500  # an import long enough (~1 s) for a random kill to land in it
 
 
 class Reader(threading.Thread):
