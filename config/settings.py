@@ -347,6 +347,10 @@ CRM_SYNC_TIMEOUT_SECONDS = env.float("DEALLENS_CRM_SYNC_TIMEOUT_SECONDS", defaul
 CRM_SYNC_RETRIES = env.int("DEALLENS_CRM_SYNC_RETRIES", default=5)  # per request
 CRM_SYNC_BACKOFF_MAX_SECONDS = env.float("DEALLENS_CRM_SYNC_BACKOFF_MAX_SECONDS", default=60.0)
 CRM_SYNC_STALE_SECONDS = env.int("DEALLENS_CRM_SYNC_STALE_SECONDS", default=300)
+# HubSpot answers 429 past about 100 requests per 10 s per app (Free/Starter; 190 above) and
+# 5 searches per second: the connector paces itself under both (0 = no pacing).
+CRM_HUBSPOT_REQUESTS_PER_10S = env.int("DEALLENS_CRM_HUBSPOT_REQUESTS_PER_10S", default=90)
+CRM_HUBSPOT_SEARCHES_PER_SECOND = env.int("DEALLENS_CRM_HUBSPOT_SEARCHES_PER_SECOND", default=4)
 
 CACHES = {
     "default": (

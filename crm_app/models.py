@@ -116,6 +116,10 @@ class CrmConnection(WorkspaceOwnedModel):
         related_name="+",
         editable=False,
     )
+    # HubSpot: pipeline stage id → {"label", "pipeline", "pipeline_id", "order", "closed",
+    # "probability", "stage" (the DealLens stage), "auto" (False once an admin chose it)}.
+    # Refreshed from the pipelines API each run (services.stages); empty for Salesforce.
+    stage_map = models.JSONField(default=dict, blank=True, editable=False)
     # When the schedule next starts a run (None: manual only or disabled).
     next_run_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
@@ -172,6 +176,8 @@ class SyncRun(WorkspaceOwnedModel):
     message = models.CharField(max_length=500, blank=True)
     progress_message = models.CharField(max_length=300, blank=True)
     changed_data = models.BooleanField(default=False)
+    # Per object: what the run's values said (unknown roles or stages read as defaults, …).
+    notes = models.JSONField(default=dict, blank=True)
     # Per object type: the stamp this run has committed up to, or "done"; a resumed run (its
     # worker died) starts each object from here instead of from the beginning.
     cursor = models.JSONField(default=dict, blank=True)

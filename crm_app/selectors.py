@@ -64,3 +64,17 @@ def sync_run_get(*, workspace: Workspace | int, pk: int | str) -> SyncRun:
 def sync_run_active(*, connection: CrmConnection) -> SyncRun | None:
     """The connection's queued or running run, if any (at most one: a constraint)."""
     return sync_run_list(connection=connection).filter(state__in=SyncRun.ACTIVE).first()
+
+
+def stage_map_pipelines(connection: CrmConnection) -> list[tuple[str, list[dict]]]:
+    """The connection's CRM stages by pipeline, each in its pipeline's order, for the page:
+    (pipeline label, [{"id", "label", "closed", "probability", "stage", "auto"}, …])."""
+    pipelines: dict[str, list[dict]] = {}
+    for stage_id, entry in (connection.stage_map or {}).items():
+        pipelines.setdefault(entry.get("pipeline") or "Pipeline", []).append(
+            {"id": stage_id, **entry}
+        )
+    return [
+        (label, sorted(stages, key=lambda s: (s.get("order", 0), s["label"])))
+        for label, stages in sorted(pipelines.items())
+    ]

@@ -37,6 +37,11 @@ urlpatterns = [
         name="integration-sync",
     ),
     path(
+        "settings/integrations/<int:pk>/stages/",
+        views.IntegrationStagesView.as_view(),
+        name="integration-stages",
+    ),
+    path(
         "settings/integrations/<int:pk>/delete/",
         views.IntegrationDeleteView.as_view(),
         name="integration-delete",

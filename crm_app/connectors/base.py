@@ -44,6 +44,9 @@ class Page:
 
     records: list[dict[str, str]]
     last_stamp: datetime | None  # the last record's modification stamp (the mark's next value)
+    # Deal roles only: the deals whose whole set of roles this page holds, so a CRM role of
+    # theirs that is not in it was removed in the CRM (HubSpot associations have no deletions).
+    complete_deals: list[str] | None = None
 
 
 @dataclass
@@ -62,6 +65,19 @@ class ObjectSpec:
 
 
 @dataclass
+class CrmStage:
+    """One stage of a CRM's deal pipeline, as its pipelines API describes it."""
+
+    id: str
+    label: str
+    pipeline_id: str
+    pipeline: str
+    order: int
+    closed: bool
+    probability: float | None
+
+
+@dataclass
 class RequestCounter:
     count: int = 0
     last_headers: dict[str, str] = field(default_factory=dict)
@@ -77,6 +93,8 @@ class Connector(Protocol):
     def counter(self) -> RequestCounter: ...
 
     def check(self) -> str: ...
+
+    def stages(self) -> list[CrmStage]: ...  # [] when stage names say it all (Salesforce)
 
     def describe(self, spec: ObjectSpec) -> list[str]: ...
 

@@ -28,6 +28,7 @@ from simple_salesforce.exceptions import (
 from crm_app.connectors.base import (
     BadCredentials,
     ConnectorError,
+    CrmStage,
     Deleted,
     ObjectSpec,
     Page,
@@ -255,6 +256,9 @@ class SalesforceConnector:
                 "daily API requests left."
             )
         return "Connected to Salesforce."
+
+    def stages(self) -> list[CrmStage]:
+        return []  # StageName is a label the vocabulary reads; IsWon/IsClosed decide the rest
 
     def describe(self, spec: ObjectSpec) -> list[str]:
         found = self._call(lambda sf: getattr(sf, spec.name).describe())

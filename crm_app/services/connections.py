@@ -18,7 +18,8 @@ from accounts_app.models import Workspace
 from common import encryption
 from common.exceptions import ApplicationError
 from common.services import UNSET, Unset, check_owned, given, save_validated
-from crm_app.connectors.base import ConnectorError
+from crm_app.connectors.base import Connector, ConnectorError
+from crm_app.connectors.hubspot import HubSpotConnector
 from crm_app.connectors.salesforce import FIELD_NAME, SalesforceConnector
 from crm_app.models import DEFAULT_INSTANCE_URL, DEFAULT_SEGMENT_FIELDS, CrmConnection, CrmKind
 
@@ -169,11 +170,13 @@ def connection_delete(*, connection: CrmConnection, workspace: Workspace) -> Non
     connection.delete()
 
 
-def connector_for(connection: CrmConnection, **options: Any) -> SalesforceConnector:
+def connector_for(connection: CrmConnection, **options: Any) -> Connector:
     credentials = connection_credentials(connection)
     if connection.kind == CrmKind.SALESFORCE:
         return SalesforceConnector(connection.instance_url, credentials, **options)
-    raise ConnectorError(f"{connection.get_kind_display()} sync is not available yet.")
+    if connection.kind == CrmKind.HUBSPOT:
+        return HubSpotConnector(connection.instance_url, credentials, **options)
+    raise ConnectorError(f"{connection.get_kind_display()} sync is not available.")
 
 
 def connection_test(*, connection: CrmConnection, workspace: Workspace) -> tuple[bool, str]:

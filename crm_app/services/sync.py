@@ -28,6 +28,7 @@ from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.connectors.base import Connector, ConnectorError, ObjectSpec
 from crm_app.models import CrmConnection, SyncMark, SyncRun
 from crm_app.services.connections import connector_for
+from crm_app.services.stages import stage_map_refresh
 from crm_app.services.sync_pages import PageWriter, records_delete, wanted_fields
 from crm_app.tasks import crm_sync_execute as crm_sync_execute_task
 from deals_app.signals import workspace_data_changed
@@ -155,9 +156,12 @@ class _Engine:
         self.ws = run.workspace_id
         self.overlap = timedelta(seconds=settings.CRM_SYNC_OVERLAP_SECONDS)
         self.requests_before = run.requests  # earlier attempts' requests (a resumed run)
+        self.stage_map: dict[str, str] = {}  # HubSpot stage id → DealLens stage
 
     def go(self) -> None:
         marks = {m.object_type: m for m in SyncMark.objects.filter(connection=self.connection)}
+        stages = self.connector.stages()
+        self.stage_map = stage_map_refresh(self.connection, stages) if stages else {}
         for spec in self.connector.objects:
             mark = marks.get(spec.name) or SyncMark.objects.create(
                 workspace_id=self.ws, connection=self.connection, object_type=spec.name
@@ -191,12 +195,14 @@ class _Engine:
             fields,
             self.connection.segment_fields,
             lambda crm_id, column, message: self._error(spec, crm_id, column, message),
+            source=f"{self.connection.get_kind_display()} API",
+            stage_map=self.stage_map,
         )
         self._progress(f"Reading {spec.name} records")
         seen = 0
         for page in self.connector.changed(spec, fields, since):
             with transaction.atomic():
-                counts = writer.write(page.records, timezone.now())
+                counts = writer.write(page.records, timezone.now(), page.complete_deals)
                 if _later(page.last_stamp, mark.modified_at):
                     mark.modified_at = page.last_stamp
                     mark.save(update_fields=["modified_at", "updated_at"])
@@ -206,6 +212,7 @@ class _Engine:
                     counts={spec.name: counts},
                     cursor={spec.name: cursor} if cursor else {},
                     progress=f"{spec.name}: {seen:,} record(s) read",
+                    notes={spec.name: writer.notes()},
                 )
 
     def _deletions(self, spec: ObjectSpec, mark: SyncMark) -> None:
@@ -233,8 +240,12 @@ class _Engine:
         counts: dict[str, dict[str, int]] | None = None,
         cursor: dict[str, str] | None = None,
         progress: str | None = None,
+        notes: dict[str, list[str]] | None = None,
     ) -> None:
         run = self.run
+        for name, said in (notes or {}).items():
+            if said:
+                run.notes[name] = said[:20]
         for name, found in (counts or {}).items():
             total = run.counts.setdefault(name, dict.fromkeys(COUNT_KEYS, 0))
             for key, value in found.items():

@@ -79,6 +79,8 @@ class PageWriter:
         fields: list[str],
         segment_fields: dict[str, str],
         problem: ProblemSink,
+        source: str = "Salesforce API",
+        stage_map: dict[str, str] | None = None,
     ):
         self.ws, self.spec, self.fields = workspace_id, spec, fields
         self.problem_sink = problem
@@ -87,23 +89,40 @@ class PageWriter:
             path="",
             headers=fields,
             kind=spec.kind,
-            source="Salesforce API",
+            source=source,
             columns=columns_for(spec, fields, segment_fields),
         )
         self.parser = RowParser(self.source)
-        self.notes: dict[str, int] = {}
+        self.ledger_notes: dict[str, int] = {}
+        # A CRM stage id → the DealLens stage it maps to (HubSpot pipelines, services.stages).
+        stage_column = self.source.columns.get("stage") if spec.kind == DEAL else None
+        self.stage_column = stage_column if stage_map else None
+        self.stage_map = stage_map or {}
+
+    def notes(self) -> list[str]:
+        """What the pages' values said: unknown roles or stages read as defaults, and so on."""
+        counted = [f"{note} ({n})" if n > 1 else note for note, n in self.ledger_notes.items()]
+        return [*self.parser.notes(), *counted]
 
     def _report(self, parser: RowParser, parsed: Parsed, problem: CellProblem) -> None:
         crm_id = str(parsed.values.get("crm_id") or parsed.values.get("external_id") or "")
         self.problem_sink(crm_id, problem.column, problem.message)
 
-    def write(self, records: list[dict[str, str]], now: datetime) -> dict[str, int]:
-        """Writes one page; returns its counts (created, updated, unchanged, skipped)."""
+    def write(
+        self,
+        records: list[dict[str, str]],
+        now: datetime,
+        complete_deals: list[str] | None = None,
+    ) -> dict[str, int]:
+        """Writes one page; returns its counts (created, updated, unchanged, skipped, and
+        deleted: roles of ``complete_deals`` the page no longer holds)."""
         ledger = Ledger(workspace_id=self.ws, report_problem=self._report)
         ledger.created_after_close_unknown = True  # migrated orgs: see DealWriter
         tally = ledger.counts[self.spec.kind]
         good: list[Parsed] = []
         for line, record in enumerate(records, start=1):
+            if self.stage_column and record.get(self.stage_column) in self.stage_map:
+                record = {**record, self.stage_column: self.stage_map[record[self.stage_column]]}
             parsed = self.parser.parse(Row(line, line, [record.get(h, "") for h in self.fields]))
             parsed.values["crm_id"] = record.get("Id", "")  # contact roles have no id field
             if parsed.problems:
@@ -131,7 +150,11 @@ class PageWriter:
             written = {p.values["external_id"] for p in good} - set(refused)
             counts["updated"] += self._undelete(RECORD_MODELS[kind], written, now)
         for note, n in ledger.notes.items():
-            self.notes[note] = self.notes.get(note, 0) + n
+            self.ledger_notes[note] = self.ledger_notes.get(note, 0) + n
+        if complete_deals is not None:
+            # A role the CRM still has stays, even when this page could not write it.
+            still = {record.get("Id", "") for record in records}
+            counts["deleted"] = roles_replace(self.ws, complete_deals, still)
         return counts
 
     def _undelete(self, model: type[Model], ids: set[str], now: datetime) -> int:
@@ -196,6 +219,21 @@ class PageWriter:
                 role.external_id = ext
                 tagged.append(role)
         DealRole.objects.bulk_update(tagged, ["external_id"], batch_size=WRITE_BATCH)
+
+
+def roles_replace(workspace_id: int, deal_ids: list[str], kept: set[str]) -> int:
+    """Removes the CRM roles of these deals that the CRM no longer has (the ones people added
+    in DealLens have no external id and stay). Returns how many went."""
+    deals = Deal.all_objects.filter(workspace_id=workspace_id, external_id__in=deal_ids)
+    gone = list(
+        DealRole.objects.filter(workspace_id=workspace_id, deal__in=deals)
+        .exclude(external_id="")
+        .exclude(external_id__in=kept)
+        .values_list("pk", flat=True)
+    )
+    if gone:  # simple-history records each deletion (post_delete)
+        DealRole.objects.filter(pk__in=gone).delete()
+    return len(gone)
 
 
 def records_delete(workspace_id: int, spec: ObjectSpec, ids: list[str], now: datetime) -> int:

@@ -15,6 +15,7 @@ from .integrations import (
     IntegrationProgressView,
     IntegrationPurgeView,
     IntegrationRunView,
+    IntegrationStagesView,
     IntegrationSyncView,
     IntegrationTestView,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "IntegrationProgressView",
     "IntegrationPurgeView",
     "IntegrationRunView",
+    "IntegrationStagesView",
     "IntegrationSyncView",
     "IntegrationTestView",
 ]

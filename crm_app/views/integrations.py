@@ -20,6 +20,7 @@ from crm_app.selectors import (
     connection_get,
     connection_list,
     crm_deleted_counts,
+    stage_map_pipelines,
     sync_run_active,
     sync_run_get,
     sync_run_list,
@@ -31,7 +32,9 @@ from crm_app.services.connections import (
     connection_update,
 )
 from crm_app.services.purge import crm_deleted_purge
+from crm_app.services.stages import stage_map_update
 from crm_app.services.sync import sync_run_request
+from deals_app.models import Stage
 
 RUN_LOG = 50
 COUNT_LABELS = (
@@ -39,6 +42,10 @@ COUNT_LABELS = (
     ("Contact", "Contacts"),
     ("Opportunity", "Opportunities"),
     ("OpportunityContactRole", "Contact roles"),
+    ("companies", "Companies"),
+    ("contacts", "Contacts"),
+    ("deals", "Deals"),
+    ("deal_contacts", "Contact roles"),
 )
 
 
@@ -138,6 +145,8 @@ class IntegrationDetailView(IntegrationPageMixin, FormView):
             active_counts=run_counts(active),
             runs=[(run, run_counts(run), run_duration(run)) for run in runs],
             deleted=crm_deleted_counts(workspace=self.workspace),
+            pipelines=stage_map_pipelines(self.connection),
+            stage_choices=Stage.choices,
             **kwargs,
         )
 
@@ -194,6 +203,30 @@ class IntegrationSyncView(IntegrationPageMixin, View):
                 messages.success(request, "Full resync started." if full else "Sync started.")
             else:
                 messages.info(request, f"A sync is already {run.get_state_display().lower()}.")
+        return redirect("integration-detail", pk=connection.pk)
+
+
+class IntegrationStagesView(IntegrationPageMixin, View):
+    """An admin's choice of DealLens stage for the CRM's pipeline stages (``stage-<id>``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        connection = self.get_connection()
+        choices = {
+            key.removeprefix("stage-"): value
+            for key, value in request.POST.items()
+            if key.startswith("stage-")
+        }
+        try:
+            stage_map_update(connection=connection, workspace=self.workspace, choices=choices)
+        except ApplicationError as exc:
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.extra.items())
+            messages.error(request, f"{exc.message} {problems}"[:500])
+        else:
+            messages.success(
+                request, "Stage mapping saved. The next sync moves the deals already synced."
+            )
         return redirect("integration-detail", pk=connection.pk)
 
 

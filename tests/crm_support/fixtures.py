@@ -1,11 +1,12 @@
-"""The ``fake_salesforce`` fixture; register it from a conftest with
-``from tests.crm_support.fixtures import fake_salesforce  # noqa: F401``.
+"""The ``fake_salesforce`` and ``fake_hubspot`` fixtures; register one from a conftest with
+``from tests.crm_support.fixtures import fake_salesforce  # noqa: F401`` (or fake_hubspot).
 """
 
 import os
 
 import pytest
 
+from tests.crm_support.hubspot_server import FakeHubSpot
 from tests.crm_support.salesforce_server import FakeSalesforce
 
 
@@ -17,6 +18,22 @@ def fake_salesforce():
     """
     try:
         server = FakeSalesforce()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(str(exc))
+    with server:
+        yield server
+
+
+@pytest.fixture
+def fake_hubspot():
+    """A started FakeHubSpot, its portal derived from the demo export; stopped after the test.
+
+    Missing export data skips the test locally and fails it in CI (CI=true).
+    """
+    try:
+        server = FakeHubSpot()
     except FileNotFoundError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(str(exc), pytrace=False)
