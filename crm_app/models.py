@@ -222,6 +222,9 @@ class SyncMark(WorkspaceOwnedModel):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # The object's queryable fields (from describe), kept so incremental runs need no describe.
     fields = models.JSONField(default=list, blank=True)
+    # id → stamp of the records read in the overlap before ``modified_at`` (HubSpot): the next
+    # run skips them at the same stamp instead of paying for their associations again.
+    edge = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

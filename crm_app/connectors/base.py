@@ -47,6 +47,9 @@ class Page:
     # Deal roles only: the deals whose whole set of roles this page holds, so a CRM role of
     # theirs that is not in it was removed in the CRM (HubSpot associations have no deletions).
     complete_deals: list[str] | None = None
+    # id → modification stamp of the records read (HubSpot), so the next run can tell a record
+    # it re-reads in the overlap at the same stamp from a changed one and skip it.
+    stamps: dict[str, datetime] | None = None
 
 
 @dataclass
@@ -99,7 +102,11 @@ class Connector(Protocol):
     def describe(self, spec: ObjectSpec) -> list[str]: ...
 
     def changed(
-        self, spec: ObjectSpec, fields: list[str], since: datetime | None
+        self,
+        spec: ObjectSpec,
+        fields: list[str],
+        since: datetime | None,
+        seen: dict[str, str] | None = None,  # id → stamp (ISO) already read at that stamp
     ) -> Iterator[Page]: ...
 
     def deleted(self, spec: ObjectSpec, since: datetime | None) -> Iterator[Deleted]: ...

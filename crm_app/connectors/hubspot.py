@@ -131,6 +131,17 @@ class Pacer:
         self.sent.append(now)
 
 
+def _fresh(objects: list[Any], stamp: str, seen: dict[str, str]) -> dict[str, datetime]:
+    """id → stamp of the objects not already read at that very stamp (``seen``: a run's
+    overlap re-reads the last minutes; skipping those saves their associations' requests)."""
+    out = {}
+    for obj in objects:
+        at = parse_stamp(str((obj.properties or {}).get(stamp)))
+        if seen.get(str(obj.id)) != at.isoformat():
+            out[str(obj.id)] = at
+    return out
+
+
 def _message(exc: Any) -> tuple[str, str]:
     """(category, message) of a HubSpot error body ``{"category", "message", …}``."""
     try:
@@ -263,15 +274,21 @@ class HubSpotConnector:
         return names
 
     def changed(
-        self, spec: ObjectSpec, fields: list[str], since: datetime | None
+        self,
+        spec: ObjectSpec,
+        fields: list[str],
+        since: datetime | None,
+        seen: dict[str, str] | None = None,
     ) -> Iterator[Page]:
         if spec.kind == DEAL_ROLE:
-            yield from self._roles(since)
+            yield from self._roles(since, seen or {})
             return
         stamp = STAMP.get(spec.name, STAMP_DEFAULT)
         wanted = [f for f in fields if f != COMPANY or spec.kind != DEAL]
         properties = list(dict.fromkeys([*wanted, stamp]))
-        for objects, last in self._keyset(spec.name, stamp, properties, since):
+        for found, last in self._keyset(spec.name, stamp, properties, since):
+            stamps = _fresh(found, stamp, seen or {})
+            objects = [o for o in found if str(o.id) in stamps]
             rows = [
                 {name: cell((o.properties or {}).get(name)) for name in fields} for o in objects
             ]
@@ -281,7 +298,7 @@ class HubSpotConnector:
                 companies = self._companies_of([str(o.id) for o in objects])
                 for row in rows:
                     row[COMPANY] = companies.get(row[ID], "")
-            yield Page(rows, last)
+            yield Page(rows, last, stamps=stamps)
 
     def deleted(self, spec: ObjectSpec, since: datetime | None) -> Iterator[Deleted]:
         """Archived records, read whole (the list has no date filter); the mark moves to the
@@ -421,10 +438,14 @@ class HubSpotConnector:
                 out[str(obj.id)] = str((obj.properties or {}).get("hs_buying_role") or "")
         return out
 
-    def _roles(self, since: datetime | None) -> Iterator[Page]:
+    def _roles(self, since: datetime | None, seen: dict[str, str]) -> Iterator[Page]:
         """Every changed deal's contact roles (all of them: the page is complete for it)."""
         for deals, last in self._keyset("deals", STAMP_DEFAULT, [STAMP_DEFAULT], since):
-            deal_ids = [str(d.id) for d in deals]
+            stamps = _fresh(deals, STAMP_DEFAULT, seen)
+            deal_ids = [str(d.id) for d in deals if str(d.id) in stamps]
+            if not deal_ids:
+                yield Page([], last, complete_deals=[], stamps={})
+                continue
             contacts = self._associations("deals", "contacts", deal_ids)
             unlabelled = sorted(
                 {
@@ -456,4 +477,4 @@ class HubSpotConnector:
                                 "Role": role,
                             }
                         )
-            yield Page(rows, last, complete_deals=deal_ids)
+            yield Page(rows, last, complete_deals=deal_ids, stamps=stamps)

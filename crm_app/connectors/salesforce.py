@@ -299,7 +299,11 @@ class SalesforceConnector:
                 continue
 
     def changed(
-        self, spec: ObjectSpec, fields: list[str], since: datetime | None
+        self,
+        spec: ObjectSpec,
+        fields: list[str],
+        since: datetime | None,
+        seen: dict[str, str] | None = None,  # unused: re-reading a page costs no extra request
     ) -> Iterator[Page]:
         fields = [name for name in fields if FIELD_NAME.fullmatch(name)]
         wanted = list(dict.fromkeys([*fields, STAMP]))

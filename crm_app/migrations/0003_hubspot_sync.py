@@ -16,6 +16,11 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
+            model_name='syncmark',
+            name='edge',
+            field=models.JSONField(blank=True, default=dict),
+        ),
+        migrations.AddField(
             model_name='syncrun',
             name='notes',
             field=models.JSONField(blank=True, default=dict),

@@ -35,6 +35,7 @@ from deals_app.signals import workspace_data_changed
 
 logger = logging.getLogger(__name__)
 MAX_ERRORS = 1000
+EDGE_MAX = 2000  # records remembered per object type at the mark (SyncMark.edge)
 COUNT_KEYS = ("created", "updated", "unchanged", "deleted", "skipped")
 INTERNAL_ERROR = "The sync stopped on an unexpected error (logged); the next run resumes."
 
@@ -200,12 +201,15 @@ class _Engine:
         )
         self._progress(f"Reading {spec.name} records")
         seen = 0
-        for page in self.connector.changed(spec, fields, since):
+        edge = mark.edge if since is not None else None
+        for page in self.connector.changed(spec, fields, since, edge):
             with transaction.atomic():
                 counts = writer.write(page.records, timezone.now(), page.complete_deals)
-                if _later(page.last_stamp, mark.modified_at):
-                    mark.modified_at = page.last_stamp
-                    mark.save(update_fields=["modified_at", "updated_at"])
+                if _later(page.last_stamp, mark.modified_at) or page.stamps:
+                    if _later(page.last_stamp, mark.modified_at):
+                        mark.modified_at = page.last_stamp
+                    mark.edge = _edge(mark.edge, page.stamps or {}, mark.modified_at, self.overlap)
+                    mark.save(update_fields=["modified_at", "edge", "updated_at"])
                 seen += len(page.records)
                 cursor = page.last_stamp.isoformat() if page.last_stamp else None
                 self._save_run(
@@ -258,6 +262,20 @@ class _Engine:
         run.requests = self.requests_before + self.connector.counter.count
         run.heartbeat_at = timezone.now()
         run.save()
+
+
+def _edge(
+    edge: dict[str, str], stamps: dict[str, datetime], mark: datetime | None, overlap: timedelta
+) -> dict[str, str]:
+    """The records read within ``overlap`` before the mark, at most EDGE_MAX of the latest: a
+    record missing from it is only read again, so trimming costs requests, never data."""
+    if mark is None:
+        return {}
+    start = mark - overlap
+    merged = {**edge, **{crm_id: stamp.isoformat() for crm_id, stamp in stamps.items()}}
+    kept = [(datetime.fromisoformat(s), crm_id, s) for crm_id, s in merged.items()]
+    kept = sorted((k for k in kept if k[0] >= start), reverse=True)[:EDGE_MAX]
+    return {crm_id: stamp for _, crm_id, stamp in kept}
 
 
 def _later(stamp: datetime | None, mark: datetime | None) -> bool:
