@@ -96,6 +96,7 @@ BATCH_LIMIT = 100  # objects batch read
 ASSOCIATION_LIMIT = 1000  # v4 associations batch read
 LIST_LIMIT = 100  # objects list (archived records)
 PRIMARY_COMPANY = 5  # HUBSPOT_DEFINED deal→company "Primary"
+RATE_WINDOW_SECONDS = 10.0  # HubSpot's burst window (settings.CRM_HUBSPOT_REQUESTS_PER_10S)
 _T = TypeVar("_T")
 
 
@@ -166,7 +167,7 @@ class HubSpotConnector:
         self.host = instance_url.rstrip("/")
         self.on_retry, self.attempts = on_retry, attempts
         self.counter = RequestCounter()
-        self.pacer = Pacer(settings.CRM_HUBSPOT_REQUESTS_PER_10S, 10.0)
+        self.pacer = Pacer(settings.CRM_HUBSPOT_REQUESTS_PER_10S, RATE_WINDOW_SECONDS)
         self.search_pacer = Pacer(settings.CRM_HUBSPOT_SEARCHES_PER_SECOND, 1.0)
         self.timeout = settings.CRM_SYNC_TIMEOUT_SECONDS
         config: dict[str, Any] = {
