@@ -2,6 +2,8 @@
 companies, contacts, deals with their accounts and pipeline stages, and the contacts' roles."""
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from accounts_app.models import Account
 from crm_app.models import SyncMark, SyncRun
@@ -147,3 +149,19 @@ def test_labels_and_buying_roles_become_roles(first_run, fake_hubspot, workspace
     assert all(checked.values()), checked
     # The unknown label is counted in the run's notes.
     assert any("Procurement lead" in note for note in first_run.notes["deal_contacts"])
+
+
+def test_labelled_contacts_show_on_the_persona_map(
+    first_run, fake_hubspot, workspace, client, member
+):
+    deal_id, contact_id = next(
+        (d, c)
+        for d, c, labels in _associations(fake_hubspot)
+        if set(labels) == {"Influencer", "Champion"}
+    )
+    deal = Deal.objects.get(workspace=workspace, external_id=deal_id)
+    contact = Contact.objects.get(workspace=workspace, external_id=contact_id)
+    client.force_login(member("sales"))
+    page = client.get(reverse("deal-detail", args=[deal.pk])).content.decode()
+    assert escape(contact.full_name) in page
+    assert "Champion" in page and "Influencer" in page

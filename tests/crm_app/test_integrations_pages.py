@@ -280,6 +280,7 @@ def _routes(connection, run):
         ("post", reverse("integration-test", args=[pk])),
         ("post", reverse("integration-sync", args=[pk])),
         ("post", reverse("integration-delete", args=[pk])),
+        ("post", reverse("integration-stages", args=[pk])),
         ("get", reverse("integration-progress", args=[pk])),
         ("get", reverse("integration-run", args=[pk, run.pk])),
     ]
