@@ -1,4 +1,4 @@
-"""Fault: the worker running a Salesforce sync is SIGKILLed mid-run (PRODUCT.md §11).
+"""Fault: the worker running a Salesforce or HubSpot sync is SIGKILLed mid-run (PRODUCT.md §11).
 
 Two real Celery workers share a queue; the fake org answers slowly in small pages, so a first
 sync takes seconds. Each trial starts a first sync of a fresh workspace through
@@ -96,3 +96,53 @@ def test_a_sync_survives_its_worker_killed_mid_run(shared_workers, to_test_queue
         assert deals.values("external_id").distinct().count() == 741
         assert Deal.history.filter(workspace_id=workspace.pk).count() == 741  # one each
     assert resumed == TRIALS
+
+
+def test_a_hubspot_sync_survives_its_worker_killed_mid_run(
+    shared_workers,
+    to_test_queue,
+    fake_hubspot,
+):
+    workers = shared_workers
+    fake_hubspot.slow_pages(0.3)
+    workers.env.update(
+        DEALLENS_FAULT_VISIBILITY="4",
+        DEALLENS_CRM_CA_BUNDLE=fake_hubspot.ca_path,
+        DEALLENS_ENCRYPTION_KEYS=",".join(settings.DEALLENS_ENCRYPTION_KEYS),
+        DEALLENS_CRM_SYNC_BACKOFF_MAX_SECONDS="0.5",
+        DEALLENS_CRM_HUBSPOT_REQUESTS_PER_10S="0",
+        DEALLENS_CRM_HUBSPOT_SEARCHES_PER_SECOND="0",
+    )
+    pool = [workers.start("a"), workers.start("b")]
+    portal = {"companies": 185, "contacts": 701, "deals": 741}
+    for trial, target in enumerate(("contacts", "deals")):
+        workspace = WorkspaceFactory()
+        connection = connection_create(
+            workspace=workspace,
+            kind="hubspot",
+            name=f"Portal {trial}",
+            instance_url=fake_hubspot.url,
+            credentials={"access_token": fake_hubspot.access_token},
+        )
+        run, created = sync_run_request(connection=connection, workspace=workspace)
+        assert created
+        task_id = to_test_queue[-1]
+        wait_until(
+            lambda r=run.pk, t=target: _run(r).counts.get(t, {}).get("created", 0) >= 200,
+            f"trial {trial}: pages committed",
+            workers,
+        )
+        victim = workers.holder(task_id)
+        assert victim is not None and _run(run.pk).state == SyncRun.State.RUNNING
+        victim.kill()
+        pool[pool.index(victim)] = workers.restart(victim)
+        wait_until(lambda r=run.pk: _run(r).is_finished, f"trial {trial}: the resumed run", workers)
+        done = _run(run.pk)
+        assert done.state == SyncRun.State.SUCCEEDED, (done.message, workers.logs())
+        assert done.attempts >= 2
+        assert {n: c["created"] for n, c in done.counts.items() if n in portal} == portal
+        assert Account.objects.for_workspace(workspace).count() == 185
+        assert Contact.objects.for_workspace(workspace).count() == 701
+        deals = Deal.objects.for_workspace(workspace)
+        assert deals.count() == 741 == deals.values("external_id").distinct().count()
+        assert Deal.history.filter(workspace_id=workspace.pk).count() == 741  # one each
