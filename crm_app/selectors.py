@@ -66,15 +66,20 @@ def sync_run_active(*, connection: CrmConnection) -> SyncRun | None:
     return sync_run_list(connection=connection).filter(state__in=SyncRun.ACTIVE).first()
 
 
-def stage_map_pipelines(connection: CrmConnection) -> list[tuple[str, list[dict]]]:
-    """The connection's CRM stages by pipeline, each in its pipeline's order, for the page:
-    (pipeline label, [{"id", "label", "closed", "probability", "stage", "auto"}, …])."""
-    pipelines: dict[str, list[dict]] = {}
-    for stage_id, entry in (connection.stage_map or {}).items():
-        pipelines.setdefault(entry.get("pipeline") or "Pipeline", []).append(
-            {"id": stage_id, **entry}
-        )
-    return [
-        (label, sorted(stages, key=lambda s: (s.get("order", 0), s["label"])))
-        for label, stages in sorted(pipelines.items())
+def stage_map_entries(connection: CrmConnection) -> list[dict]:
+    """The connection's CRM stages, by pipeline and then in each pipeline's order:
+    {"id", "label", "pipeline", "pipeline_id", "order", "closed", "probability", "stage",
+    "auto"} (``auto`` false: an admin chose ``stage``)."""
+    entries = [
+        {"id": stage_id, **entry, "pipeline": entry.get("pipeline") or "Pipeline"}
+        for stage_id, entry in (connection.stage_map or {}).items()
     ]
+    return sorted(entries, key=lambda s: (s["pipeline"], s.get("order", 0), s["label"]))
+
+
+def stage_map_pipelines(connection: CrmConnection) -> list[tuple[str, list[dict]]]:
+    """The same stages grouped for the page: (pipeline label, [stage, …])."""
+    pipelines: dict[str, list[dict]] = {}
+    for entry in stage_map_entries(connection):
+        pipelines.setdefault(entry["pipeline"], []).append(entry)
+    return list(pipelines.items())

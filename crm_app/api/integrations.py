@@ -3,12 +3,14 @@
 connection 404. ``credentials`` are write-only: no response ever holds them, only a hint.
 """
 
+from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import exceptions, permissions, serializers, status
@@ -19,14 +21,16 @@ from accounts_app.api.base import WorkspaceModelViewSet, membership_for_api_requ
 from accounts_app.api.schema import ErrorSerializer
 from accounts_app.models import Membership
 from crm_app.models import CrmConnection, CrmKind, SyncRun
-from crm_app.selectors import connection_list, sync_run_get, sync_run_list
+from crm_app.selectors import connection_list, stage_map_entries, sync_run_get, sync_run_list
 from crm_app.services.connections import (
     connection_create,
     connection_delete,
     connection_test,
     connection_update,
 )
+from crm_app.services.stages import stage_map_update
 from crm_app.services.sync import sync_run_request
+from deals_app.models import Stage
 
 ADMINS_ONLY = "Admins of the workspace only (other roles: 403)."
 
@@ -103,6 +107,19 @@ class SyncRunDetailSerializer(SyncRunSerializer):
         read_only_fields = fields
 
 
+class StageMapEntrySerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The CRM's stage id.")
+    # A declared field, not Field.label (the metaclass moves it into the fields).
+    label = serializers.CharField()  # type: ignore[assignment]
+    pipeline = serializers.CharField()
+    pipeline_id = serializers.CharField()
+    order = serializers.IntegerField(help_text="Its place in its pipeline.")
+    closed = serializers.BooleanField()
+    probability = serializers.FloatField(allow_null=True)
+    stage = serializers.ChoiceField(choices=Stage.choices, help_text="The DealLens stage.")
+    auto = serializers.BooleanField(help_text="false: an admin chose the stage; kept by syncs.")
+
+
 class ConnectionSerializer(serializers.ModelSerializer):
     """A CRM connection. ``credentials`` are write-only; reads show ``credentials_hint``."""
 
@@ -131,6 +148,17 @@ class ConnectionSerializer(serializers.ModelSerializer):
     )
     last_run = SyncRunSerializer(read_only=True, allow_null=True)
     is_failing = serializers.BooleanField(read_only=True)
+    stages = serializers.SerializerMethodField(
+        help_text="HubSpot: every pipeline stage and the DealLens stage it reads as (filled by "
+        "the first sync); Salesforce: empty (its stage names say it all)."
+    )
+    stage_choices = serializers.DictField(
+        child=serializers.ChoiceField(choices=Stage.choices),
+        write_only=True,
+        required=False,
+        help_text='An admin\'s corrections, CRM stage id → DealLens stage ({"1004": '
+        '"negotiation"}); kept across syncs, and the next run moves the deals already synced.',
+    )
 
     class Meta:
         model = CrmConnection
@@ -147,6 +175,8 @@ class ConnectionSerializer(serializers.ModelSerializer):
             "enabled",
             "last_run",
             "is_failing",
+            "stages",
+            "stage_choices",
             "consecutive_failures",
             "last_error",
             "next_run_at",
@@ -162,6 +192,10 @@ class ConnectionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         extra_kwargs = {"schedule_minutes": {"min_value": 0, "max_value": 10080}}
+
+    @extend_schema_field(StageMapEntrySerializer(many=True))
+    def get_stages(self, connection) -> list[dict]:
+        return list(StageMapEntrySerializer(stage_map_entries(connection), many=True).data)
 
     def get_url(self, connection) -> str:
         return reverse("integration-api-detail", args=[connection.pk])
@@ -247,9 +281,13 @@ class IntegrationViewSet(WorkspaceModelViewSet):
         serializer.instance = self._reload(connection)
 
     def perform_update(self, serializer):
-        connection = self._call(
-            connection_update, connection=serializer.instance, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        choices = data.pop("stage_choices", None)
+        connection = serializer.instance
+        with transaction.atomic():  # the choices and the other fields, or neither
+            if choices:
+                connection = self._call(stage_map_update, connection=connection, choices=choices)
+            connection = self._call(connection_update, connection=connection, **data)
         serializer.instance = self._reload(connection)
 
     def perform_destroy(self, instance):

@@ -74,18 +74,20 @@ def stage_map_update(
     with transaction.atomic():
         connection = CrmConnection.objects.select_for_update().get(pk=connection.pk)
         current = dict(connection.stage_map or {})
-        errors = {}
+        errors = []
         changed = False
         for stage_id, stage in choices.items():
             if stage_id not in current:
-                errors[stage_id] = ["Not a stage of this CRM's pipelines (sync first)."]
+                errors.append(f"{stage_id}: not a stage of this CRM's pipelines (sync first).")
             elif stage not in valid:
-                errors[stage_id] = [f"Choose one of {', '.join(sorted(valid))}."]
+                errors.append(f"{stage_id}: choose one of {', '.join(sorted(valid))}.")
             elif current[stage_id]["stage"] != stage or current[stage_id].get("auto", True):
                 current[stage_id] = {**current[stage_id], "stage": stage, "auto": False}
                 changed = True
         if errors:
-            raise ApplicationError("Some stages could not be mapped.", extra=errors)
+            raise ApplicationError(
+                "Some stages could not be mapped.", extra={"stage_choices": errors}
+            )
         if changed:
             connection.stage_map = current
             connection.save(update_fields=["stage_map", "updated_at"])

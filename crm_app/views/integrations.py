@@ -221,7 +221,7 @@ class IntegrationStagesView(IntegrationPageMixin, View):
         try:
             stage_map_update(connection=connection, workspace=self.workspace, choices=choices)
         except ApplicationError as exc:
-            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.extra.items())
+            problems = " ".join(exc.extra.get("stage_choices", []))
             messages.error(request, f"{exc.message} {problems}"[:500])
         else:
             messages.success(

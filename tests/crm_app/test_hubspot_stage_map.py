@@ -4,9 +4,12 @@ correction is kept across syncs and moves the deals already synced."""
 import pytest
 from django.urls import reverse
 
+from accounts_app.models import Membership
 from crm_app.models import SyncMark
 from deals_app.models import Deal, Stage
+from tests.api_support import api_client
 from tests.crm_app.sync_support import sync
+from tests.factories import MembershipFactory, UserFactory
 
 SECURITY_REVIEW = "1004"  # enterprise pipeline, open, 4th of 5: proposal by its place
 
@@ -22,6 +25,12 @@ def synced(hs_connection):
     sync(hs_connection)
     hs_connection.refresh_from_db()
     return hs_connection
+
+
+def _api(workspace):
+    user = UserFactory.create()
+    MembershipFactory.create(user=user, workspace=workspace, role=Membership.Role.ADMIN)
+    return api_client(user, workspace)
 
 
 def _deals_in(fake, stage_id):
@@ -94,3 +103,37 @@ def test_another_workspaces_admin_cannot_change_the_map(client, member, other_wo
     assert client.post(url, {f"stage-{SECURITY_REVIEW}": "discovery"}).status_code == 404
     synced.refresh_from_db()
     assert synced.stage_map[SECURITY_REVIEW]["stage"] == Stage.PROPOSAL
+
+
+def test_the_api_lists_the_stages_and_takes_corrections(synced, workspace, other_workspace):
+    api = _api(workspace)
+    url = f"/api/v1/integrations/{synced.pk}/"
+    stages = api.get(url).json()["stages"]
+    assert len(stages) == 14
+    review = next(s for s in stages if s["id"] == SECURITY_REVIEW)
+    assert review == {
+        "id": SECURITY_REVIEW,
+        "label": "Security review",
+        "pipeline": "Enterprise",
+        "pipeline_id": "enterprise",
+        "order": review["order"],
+        "closed": False,
+        "probability": 0.7,
+        "stage": "proposal",
+        "auto": True,
+    }
+    bad = api.patch(url, {"stage_choices": {SECURITY_REVIEW: "signed"}, "name": "X"}, format="json")
+    assert bad.status_code == 400 and "stage_choices" in bad.json()
+    unknown = api.patch(url, {"stage_choices": {"nope": "discovery"}, "name": "X"}, format="json")
+    assert unknown.status_code == 400 and "nope" in str(unknown.json()["stage_choices"])
+    synced.refresh_from_db()
+    assert synced.name != "X"  # all or nothing
+    ok = api.patch(url, {"stage_choices": {SECURITY_REVIEW: "negotiation"}}, format="json")
+    assert ok.status_code == 200
+    review = next(s for s in ok.json()["stages"] if s["id"] == SECURITY_REVIEW)
+    assert (review["stage"], review["auto"]) == ("negotiation", False)
+    assert "stage_choices" not in ok.json()
+    stranger = _api(other_workspace).patch(
+        url, {"stage_choices": {SECURITY_REVIEW: "discovery"}}, format="json"
+    )
+    assert stranger.status_code == 404
