@@ -222,8 +222,8 @@ class HubSpotConnector:
         if status == 403:
             return ConnectorError(
                 "HubSpot refused the request (missing scopes): give the private app the "
-                "crm.objects.companies.read, crm.objects.contacts.read and "
-                "crm.objects.deals.read scopes."
+                "crm.objects.companies.read, crm.objects.contacts.read, crm.objects.deals.read "
+                "scopes and the same three crm.schemas.….read ones (for the fields)."
             )
         if status == 404:
             return ConnectorError(

@@ -106,3 +106,12 @@ def test_the_connection_test_tries_once_and_says_what_is_wrong(
     ok, message = connection_test(connection=hs_connection, workspace=workspace)
     assert not ok and "access token" in message
     assert fake_hubspot.request_count() == 1
+
+
+def test_missing_scopes_and_a_wrong_host_are_named(hs_connection, fake_hubspot, workspace):
+    fake_hubspot.fail_next(1, 403)
+    ok, message = connection_test(connection=hs_connection, workspace=workspace)
+    assert not ok and "missing scopes" in message and "crm.objects.deals.read" in message
+    fake_hubspot.fail_next(1, 404)
+    ok, message = connection_test(connection=hs_connection, workspace=workspace)
+    assert not ok and "404" in message and "API URL" in message
