@@ -1,5 +1,6 @@
 """A new admin connects the Salesforce org in the browser, tests it, syncs, reads the run log;
-a stage changed in Salesforce reaches the deal page after the next scheduled run."""
+a stage changed in Salesforce reaches the deal page after the next scheduled run. Another
+pastes a HubSpot private-app token, syncs, and corrects how a custom pipeline stage reads."""
 
 import re
 from datetime import timedelta
@@ -9,9 +10,13 @@ from playwright.sync_api import expect
 
 from crm_app.models import CrmConnection, SyncRun
 from crm_app.services.sync import sync_due_request
-from deals_app.models import Deal
+from deals_app.models import Deal, Stage
+from tests.browser.conftest import ARTIFACTS
 from tests.crm_app.sync_support import first_id
-from tests.crm_support.fixtures import fake_salesforce  # noqa: F401 - the fixture, registered
+from tests.crm_support.fixtures import (  # noqa: F401 - the fixtures, registered
+    fake_hubspot,
+    fake_salesforce,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,5 +71,71 @@ def test_admin_connects_salesforce_and_keeps_deallens_current(
     deal = Deal.objects.get(external_id=opp)
     page.goto(f"/deals/{deal.pk}/")
     expect(page.get_by_text("Closed won").first).to_be_visible()
+    assert page_log.console_errors == []
+    assert page_log.foreign_requests == []
+
+
+def test_admin_pastes_a_hubspot_token_and_corrects_a_pipeline_stage(
+    page,
+    page_log,
+    acme_member,
+    sign_in,
+    fake_hubspot,  # noqa: F811 - the fixture imported above
+    settings,
+):
+    settings.DEALLENS_CRM_CA_BUNDLE = fake_hubspot.ca_path
+    settings.CRM_HUBSPOT_REQUESTS_PER_10S = settings.CRM_HUBSPOT_SEARCHES_PER_SECOND = 0
+    acme_member("hal", "admin", "Hal", "Admin")
+    sign_in("hal", "/settings/integrations/")
+    form = page.get_by_test_id("add-connection")
+    form.get_by_label("CRM").select_option("hubspot")
+    form.get_by_label("Name").fill("Main portal")
+    form.get_by_label("Instance URL").fill(fake_hubspot.url)
+    form.get_by_label("Private app access token (HubSpot)").fill(fake_hubspot.access_token)
+    page.get_by_test_id("connection-submit").click()
+    expect(page).to_have_url(re.compile(r"/settings/integrations/\d+/$"))
+    assert fake_hubspot.access_token not in page.content()
+    page.get_by_test_id("test-connection").click()
+    expect(page.get_by_text("Connected to HubSpot")).to_be_visible()
+
+    page.get_by_test_id("sync-now").click()
+    row = page.get_by_test_id("run-row").first
+    expect(row.get_by_test_id("run-state")).to_have_text("Succeeded", timeout=60_000)
+    run = SyncRun.objects.get()
+    assert {n: run.counts[n]["created"] for n in ("companies", "contacts", "deals")} == {
+        "companies": 185,
+        "contacts": 701,
+        "deals": 741,
+    }
+
+    # The custom pipeline's "Security review" reads as proposal by its place; the admin says
+    # negotiation, and the next run moves its deals.
+    page.reload()
+    stages = page.get_by_test_id("stage-map")
+    expect(stages.get_by_test_id("pipeline")).to_have_count(2)
+    select = stages.get_by_label("Security review")
+    expect(select).to_have_value("proposal")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "integrations-hubspot-1366.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=ARTIFACTS / "integrations-hubspot-390.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 768})
+    select.select_option("negotiation")
+    page.get_by_test_id("stage-save").click()
+    expect(page.get_by_text("Stage mapping saved")).to_be_visible()
+    page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("run-row").first.get_by_test_id("run-state")).to_have_text(
+        "Succeeded", timeout=60_000
+    )
+    deal_id = next(
+        d
+        for d in fake_hubspot.ids("deals")
+        if fake_hubspot.object("deals", d).properties["dealstage"] == "1004"
+    )
+    deal = Deal.objects.get(external_id=deal_id)
+    assert deal.stage == Stage.NEGOTIATION
+    page.goto(f"/deals/{deal.pk}/")
+    expect(page.get_by_text("Negotiation").first).to_be_visible()
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
