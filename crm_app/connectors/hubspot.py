@@ -13,7 +13,9 @@ stage from the pipelines API through the connection's stage map (``services.stag
 roles are a stream of their own (``deal_contacts``): the deals changed since its mark, each
 with all of its contact associations — a label is a role (several labels, several roles), an
 unlabelled association takes the contact's ``hs_buying_role`` — so a role gone from HubSpot
-goes from DealLens too. Archived records come from the objects API with ``archived=true``.
+goes from DealLens too. A second one (``contact_roles``) re-reads the deals of the contacts
+changed since its mark, since editing a contact's buying role does not touch its deals.
+Archived records come from the objects API with ``archived=true``.
 
 Requests are paced under HubSpot's limits (about 100 per 10 seconds per app, and a few
 searches per second) and 429s are retried with the shared backoff (``base.retrying``).
@@ -88,6 +90,9 @@ OBJECTS = (
         (ID, COMPANY, "dealname", "dealstage", "amount", "createdate", "closedate"),
     ),
     ObjectSpec("deal_contacts", DEAL_ROLE, ROLE_FIELDS),
+    # The roles of the deals of contacts changed since its mark: a contact's hs_buying_role is
+    # its role wherever an association has no label, and editing it does not touch the deals.
+    ObjectSpec("contact_roles", DEAL_ROLE, ROLE_FIELDS),
 )
 STAMP = {"companies": "hs_lastmodifieddate", "contacts": "lastmodifieddate"}
 STAMP_DEFAULT = "hs_lastmodifieddate"
@@ -281,6 +286,9 @@ class HubSpotConnector:
         since: datetime | None,
         seen: dict[str, str] | None = None,
     ) -> Iterator[Page]:
+        if spec.name == "contact_roles":
+            yield from self._contact_roles(since, seen or {})
+            return
         if spec.kind == DEAL_ROLE:
             yield from self._roles(since, seen or {})
             return
@@ -444,38 +452,66 @@ class HubSpotConnector:
         for deals, last in self._keyset("deals", STAMP_DEFAULT, [STAMP_DEFAULT], since):
             stamps = _fresh(deals, STAMP_DEFAULT, seen)
             deal_ids = [str(d.id) for d in deals if str(d.id) in stamps]
-            if not deal_ids:
-                yield Page([], last, complete_deals=[], stamps={})
-                continue
-            contacts = self._associations("deals", "contacts", deal_ids)
-            unlabelled = sorted(
-                {
-                    str(t.to_object_id)
-                    for targets in contacts.values()
-                    for t in targets
-                    if not [a for a in t.association_types or [] if a.label]
-                }
-            )
-            buying = self._buying_roles(unlabelled) if unlabelled else {}
-            rows = []
-            for deal in deal_ids:
-                for target in contacts.get(deal, []):
-                    contact = str(target.to_object_id)
-                    labels = [
-                        (f"t{a.type_id}", str(a.label))
-                        for a in target.association_types or []
-                        if a.label
-                    ]
-                    if not labels:  # the contact's own buying roles, a multiple checkbox
-                        values = [v.strip() for v in buying.get(contact, "").split(";")]
-                        labels = [(v, v) for v in values if v] or [("other", "")]
-                    for key, role in dict(labels).items():
-                        rows.append(
-                            {
-                                "Id": f"{deal}:{contact}:{key}"[:100],
-                                "deal_id": deal,
-                                "contact_id": contact,
-                                "Role": role,
-                            }
-                        )
+            rows = self._role_rows(deal_ids) if deal_ids else []
             yield Page(rows, last, complete_deals=deal_ids, stamps=stamps)
+
+    def _contact_roles(self, since: datetime | None, seen: dict[str, str]) -> Iterator[Page]:
+        """The complete roles of every deal of each contact changed since ``since``. The first
+        run reads none (``deal_contacts`` read every deal): it marks the latest stamp, with the
+        latest contacts as read (the next run's overlap need not read their deals again)."""
+        stamp = STAMP["contacts"]
+        if since is None:
+            request = PublicObjectSearchRequest(
+                sorts=[{"propertyName": stamp, "direction": "DESCENDING"}],
+                properties=[stamp],
+                limit=SEARCH_LIMIT,
+                after="0",
+            )
+            found = self._call(
+                self.client.crm.objects.search_api.do_search, "contacts", request, search=True
+            )
+            latest = _fresh(list(found.results or []), stamp, {})
+            if latest:
+                yield Page([], max(latest.values()), stamps=latest)
+            return
+        for contacts, last in self._keyset("contacts", stamp, [stamp], since):
+            stamps = _fresh(contacts, stamp, seen)
+            deals = self._associations("contacts", "deals", list(stamps)) if stamps else {}
+            deal_ids = sorted({str(t.to_object_id) for ts in deals.values() for t in ts})
+            rows = self._role_rows(deal_ids) if deal_ids else []
+            yield Page(rows, last, complete_deals=deal_ids, stamps=stamps)
+
+    def _role_rows(self, deal_ids: list[str]) -> list[dict[str, str]]:
+        """One row per role of each deal: all of its contact associations."""
+        contacts = self._associations("deals", "contacts", deal_ids)
+        unlabelled = sorted(
+            {
+                str(t.to_object_id)
+                for targets in contacts.values()
+                for t in targets
+                if not [a for a in t.association_types or [] if a.label]
+            }
+        )
+        buying = self._buying_roles(unlabelled) if unlabelled else {}
+        rows = []
+        for deal in deal_ids:
+            for target in contacts.get(deal, []):
+                contact = str(target.to_object_id)
+                labels = [
+                    (f"t{a.type_id}", str(a.label))
+                    for a in target.association_types or []
+                    if a.label
+                ]
+                if not labels:  # the contact's own buying roles, a multiple checkbox
+                    values = [v.strip() for v in buying.get(contact, "").split(";")]
+                    labels = [(v, v) for v in values if v] or [("other", "")]
+                for key, role in dict(labels).items():
+                    rows.append(
+                        {
+                            "Id": f"{deal}:{contact}:{key}"[:100],
+                            "deal_id": deal,
+                            "contact_id": contact,
+                            "Role": role,
+                        }
+                    )
+        return rows

@@ -46,6 +46,7 @@ COUNT_LABELS = (
     ("contacts", "Contacts"),
     ("deals", "Deals"),
     ("deal_contacts", "Contact roles"),
+    ("contact_roles", "Buying roles"),
 )
 
 

@@ -50,13 +50,19 @@ def test_first_sync_matches_the_portal(first_run, hs_connection, fake_hubspot, w
     assert first_run.counts["deal_contacts"]["created"] == expected_roles
     assert DealRole.objects.filter(workspace=workspace).count() == expected_roles
     marks = SyncMark.objects.filter(connection=hs_connection)
-    assert {m.object_type for m in marks if m.modified_at} == {*PORTAL, "deal_contacts"}
+    assert {m.object_type for m in marks if m.modified_at} == {
+        *PORTAL,
+        "deal_contacts",
+        "contact_roles",
+    }
+    assert first_run.counts["contact_roles"]["created"] == 0  # marked, not read, the first time
 
 
 def test_requests_per_first_run(first_run):
     # pipelines 1; properties 3; searches of 200: companies 1, contacts 4, deals 4 (+ deals→
-    # companies 4), roles 4 (+ deals→contacts 4, contacts' buying roles ≤ 4); archived lists 3
-    assert first_run.requests <= 1 + 3 + 1 + 4 + 8 + 12 + 3, first_run.requests
+    # companies 4), roles 4 (+ deals→contacts 4, contacts' buying roles ≤ 4); archived lists 3;
+    # the latest contact stamp for the buying-roles mark 1
+    assert first_run.requests <= 1 + 3 + 1 + 4 + 8 + 12 + 3 + 1, first_run.requests
 
 
 def test_records_carry_the_portal_values(first_run, fake_hubspot, workspace):

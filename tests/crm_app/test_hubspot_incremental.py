@@ -45,9 +45,10 @@ def test_a_run_with_nothing_changed_is_cheap(hs_connection, fake_hubspot):
     run = _ok(sync(hs_connection))
     assert all(c["created"] + c["updated"] + c["deleted"] == 0 for c in run.counts.values())
     # PRODUCT.md §9: at most 2 requests per object type (pipelines once: the stage map).
-    # companies, contacts, deals: a search and the archived list; roles: a search. Records the
-    # overlap re-reads at the stamp they were read at are skipped without their associations.
-    assert run.requests == 1 + 2 + 2 + 2 + 1, run.requests
+    # companies, contacts, deals: a search and the archived list; roles of changed deals and of
+    # changed contacts: a search each. Records the overlap re-reads at the stamp they were read
+    # at are skipped without their associations.
+    assert run.requests == 1 + 2 + 2 + 2 + 1 + 1, run.requests
 
 
 def test_one_stamp_across_page_edges_skips_and_doubles_nothing(
@@ -158,3 +159,24 @@ def test_a_new_pipeline_maps_its_stages(hs_connection, fake_hubspot, workspace):
     fake_hubspot.update("deals", deal_id, dealstage="2104")
     _ok(sync(hs_connection))
     assert Deal.objects.get(workspace=workspace, external_id=deal_id).stage == Stage.CLOSED_LOST
+
+
+def test_a_contacts_buying_role_reaches_its_unlabelled_deals(
+    hs_connection, fake_hubspot, workspace
+):
+    _ok(sync(hs_connection))
+    deal_id, contact_id = next(
+        (d, c)
+        for d, contacts in fake_hubspot.portal.deal_contacts.items()
+        for c, labels in contacts.items()
+        if not labels
+        and fake_hubspot.object("contacts", c).properties.get("hs_buying_role") == "BUDGET_HOLDER"
+    )
+    fake_hubspot.advance(hours=1)
+    fake_hubspot.update("contacts", contact_id, hs_buying_role="BLOCKER;LEGAL_AND_COMPLIANCE")
+    run = _ok(sync(hs_connection))
+    assert changed(run, "deals") == (0, 0, 0)  # the deal itself did not change
+    roles = DealRole.objects.filter(
+        workspace=workspace, deal__external_id=deal_id, contact__external_id=contact_id
+    )
+    assert {r.role for r in roles} == {ROLE.BLOCKER, ROLE.LEGAL_PROCUREMENT}
