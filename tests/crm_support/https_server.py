@@ -12,8 +12,10 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 import trustme
 
@@ -101,3 +103,66 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - quiet: the fakes keep their own log
         pass
+
+
+class FakeServer:
+    """What the fake CRMs share: their HTTPS server's lifecycle (a context manager), hanging
+    and slow answers, and the request log. A subclass calls ``_serve_init()`` in ``__init__``
+    and logs each request (an object with a ``path``) to ``self._log`` under ``self._lock``."""
+
+    def _serve_init(self) -> None:
+        self._lock = threading.RLock()
+        self._hangs: deque[float] = deque()
+        self._slow_pages = 0.0
+        self._log: list = []
+        self._stopping = threading.Event()
+        self._https = LocalHTTPSServer(self)
+        self.ca_bundle_path = self._https.ca_bundle_path
+
+    def start(self) -> Self:
+        self._https.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes hanging requests
+        self._https.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """``https://127.0.0.1:<port>``: the instance URL or API host to give the client."""
+        return self._https.url
+
+    @property
+    def ca_path(self) -> str:
+        return self.ca_bundle_path
+
+    def hang_next(self, seconds: float, n: int = 1) -> None:
+        """The next n requests sleep ``seconds`` before answering (a client timeout); stop()
+        wakes them."""
+        with self._lock:
+            self._hangs.extend([seconds] * n)
+
+    def slow_pages(self, seconds: float) -> None:
+        """Every list, query or search page waits ``seconds``; 0 turns it off."""
+        with self._lock:
+            self._slow_pages = seconds
+
+    @property
+    def requests(self) -> list:
+        with self._lock:
+            return list(self._log)
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def request_count(self, prefix: str = "") -> int:
+        """How many requests were logged whose path starts with prefix."""
+        with self._lock:
+            return sum(r.path.startswith(prefix) for r in self._log)

@@ -34,7 +34,6 @@ import binascii
 import json
 import re
 import secrets
-import threading
 import time
 import uuid
 from collections import deque
@@ -46,7 +45,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 import requests
 
 from tests.crm_support import hubspot_data as data
-from tests.crm_support.https_server import LocalHTTPSServer
+from tests.crm_support.https_server import FakeServer
 
 START_TIME = datetime(2024, 10, 1, tzinfo=UTC)  # the clock's default: after every loaded stamp
 DEFAULT_RATE = (190, 10.0)  # the headers' figures when no rate_limit is enforced
@@ -142,7 +141,7 @@ def _read_token(token: str) -> int:
         raise _invalid(f"Invalid paging cursor: {token}") from exc
 
 
-class FakeHubSpot:
+class FakeHubSpot(FakeServer):
     """A fake HubSpot portal on ``https://127.0.0.1:<port>``; a context manager."""
 
     def __init__(
@@ -155,7 +154,7 @@ class FakeHubSpot:
         association_page_size: int = 500,
         data_dir: Path | None = None,  # default: salesforce_data.export_dir()
     ):
-        self._lock = threading.RLock()
+        self._serve_init()
         self.access_token = access_token
         self.search_cap = search_cap  # search answers 400 once after + limit exceeds it
         self._window: deque[float] = deque()  # monotonic times of requests let through
@@ -167,37 +166,8 @@ class FakeHubSpot:
         self._now = START_TIME
         self._revoked: set[str] = set()
         self._faults: deque[_Fault] = deque()
-        self._hangs: deque[float] = deque()
-        self._slow_pages = 0.0
-        self._log: list[LoggedRequest] = []
-        self._stopping = threading.Event()
-        self._https = LocalHTTPSServer(self)
-        self.ca_bundle_path = self._https.ca_bundle_path
 
-    # -- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> "FakeHubSpot":
-        self._https.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes hanging requests
-        self._https.stop()
-
-    def __enter__(self) -> "FakeHubSpot":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The API host, ``https://127.0.0.1:<port>`` (in place of https://api.hubapi.com)."""
-        return self._https.url
-
-    @property
-    def ca_path(self) -> str:
-        return self.ca_bundle_path
-
+    # -- clients ----------------------------------------------------------------------------
     def session(self) -> requests.Session:
         """A requests session trusting this server's CA, with the bearer token set.
 
@@ -398,31 +368,6 @@ class FakeHubSpot:
                     category, message = _FAULT_MESSAGES.get(status, (None, f"HTTP {status}"))
                     payload = error_body(message, category)
                 self._faults.append(_Fault(status, payload, retry_after, path_prefix))
-
-    def hang_next(self, seconds: float, n: int = 1) -> None:
-        """The next n requests sleep ``seconds`` before answering (a client timeout); stop()
-        wakes them. What they answer (a fault, a 429, data) is decided when they arrive."""
-        with self._lock:
-            self._hangs.extend([seconds] * n)
-
-    def slow_pages(self, seconds: float) -> None:
-        """Every list and search page waits ``seconds``; 0 turns it off."""
-        with self._lock:
-            self._slow_pages = seconds
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        with self._lock:
-            return list(self._log)
-
-    def reset_log(self) -> None:
-        with self._lock:
-            self._log.clear()
-
-    def request_count(self, prefix: str = "") -> int:
-        """How many requests were logged whose path starts with prefix."""
-        with self._lock:
-            return sum(r.path.startswith(prefix) for r in self._log)
 
     # -- request handling --------------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes) -> tuple[int, object, dict]:

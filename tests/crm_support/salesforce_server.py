@@ -20,7 +20,6 @@ import hmac
 import itertools
 import re
 import secrets
-import threading
 import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
@@ -30,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.crm_support.https_server import LocalHTTPSServer
+from tests.crm_support.https_server import FakeServer
 from tests.crm_support.salesforce_data import BASE_TIME, Store, salesforce_id, sf_datetime
 from tests.crm_support.soql import SoqlError, parse, parse_datetime
 
@@ -71,7 +70,7 @@ def _error(status: int, code: str, message: str) -> _Reply:
     return _Reply(status, [{"message": message, "errorCode": code}])
 
 
-class FakeSalesforce:
+class FakeSalesforce(FakeServer):
     """A fake Salesforce org on ``https://127.0.0.1:<port>``; a context manager."""
 
     def __init__(
@@ -87,44 +86,15 @@ class FakeSalesforce:
         self.page_size = page_size  # records per query page (Salesforce: 2000)
         self.api_max = api_max  # DailyApiRequests Max in limits/
         self.store = Store(data_dir)
-        self._lock = threading.RLock()
+        self._serve_init()
         self._now = START_TIME
         self._tokens: set[str] = set()
         self._cursors: dict[str, tuple[list[dict], int]] = {}
         self._cursor_numbers = itertools.count(1)
         self._faults: deque[_Fault] = deque()
-        self._hangs: deque[float] = deque()
-        self._slow_pages = 0.0
-        self._log: list[LoggedRequest] = []
-        self._stopping = threading.Event()
-        self._https = LocalHTTPSServer(self)
-        self.ca_bundle_path = self._https.ca_bundle_path
         self.token = self.issue_token()  # a valid session id, as if fetched already
 
-    # -- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> "FakeSalesforce":
-        self._https.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes hanging requests
-        self._https.stop()
-
-    def __enter__(self) -> "FakeSalesforce":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The instance URL, ``https://127.0.0.1:<port>``."""
-        return self._https.url
-
-    @property
-    def ca_path(self) -> str:
-        return self.ca_bundle_path
-
+    # -- clients ----------------------------------------------------------------------------
     def session(self) -> requests.Session:
         """A requests session that trusts this server's throwaway CA.
 
@@ -197,16 +167,6 @@ class FakeSalesforce:
         with self._lock:
             self._faults.extend([_Fault(status, body, retry_after, path_prefix)] * n)
 
-    def hang_next(self, seconds: float, n: int = 1) -> None:
-        """The next n requests sleep ``seconds`` before answering (a client timeout)."""
-        with self._lock:
-            self._hangs.extend([seconds] * n)
-
-    def slow_pages(self, seconds: float) -> None:
-        """Every query/queryAll page (first and later) waits ``seconds``; 0 turns it off."""
-        with self._lock:
-            self._slow_pages = seconds
-
     def issue_token(self) -> str:
         token = f"00D5g00000DLensEAA!{secrets.token_urlsafe(32)}"
         with self._lock:
@@ -222,20 +182,6 @@ class FakeSalesforce:
         """Open nextRecordsUrl locators answer 400 INVALID_QUERY_LOCATOR."""
         with self._lock:
             self._cursors.clear()
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        with self._lock:
-            return list(self._log)
-
-    def reset_log(self) -> None:
-        with self._lock:
-            self._log.clear()
-
-    def request_count(self, prefix: str = "") -> int:
-        """How many requests were logged whose path starts with prefix."""
-        with self._lock:
-            return sum(r.path.startswith(prefix) for r in self._log)
 
     # -- request handling --------------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes) -> tuple[int, object, dict]:
