@@ -46,22 +46,53 @@ def _run(run_id):
     return SyncRun.objects.get(pk=run_id)
 
 
-def test_a_sync_survives_its_worker_killed_mid_run(shared_workers, to_test_queue, fake_salesforce):
-    workers = shared_workers
-    fake_salesforce.page_size = 100
-    fake_salesforce.slow_pages(0.15)
+def _kill_mid_run(workers, pool, sent, connection, target, trial):
+    """Start a first sync, kill its worker once a page of ``target`` is committed, and wait for
+    another worker to finish it; asserts every record is there exactly once. The done run."""
+    workspace = connection.workspace
+    run, created = sync_run_request(connection=connection, workspace=workspace)
+    assert created
+    task_id = sent[-1]
+    wait_until(
+        lambda r=run.pk, t=target: _run(r).counts.get(t, {}).get("created", 0) >= 200,
+        f"trial {trial}: pages committed",
+        workers,
+    )
+    victim = workers.holder(task_id)
+    assert victim is not None and _run(run.pk).state == SyncRun.State.RUNNING
+    victim.kill()
+    pool[pool.index(victim)] = workers.restart(victim)
+    wait_until(lambda r=run.pk: _run(r).is_finished, f"trial {trial}: the resumed run", workers)
+    done = _run(run.pk)
+    assert done.state == SyncRun.State.SUCCEEDED, (done.message, workers.logs())
+    assert Account.objects.for_workspace(workspace).count() == 185
+    assert Contact.objects.for_workspace(workspace).count() == 701
+    deals = Deal.objects.for_workspace(workspace)
+    assert deals.count() == 741 == deals.values("external_id").distinct().count()
+    assert Deal.history.filter(workspace_id=workspace.pk).count() == 741  # one each
+    return done
+
+
+def _worker_env(workers, fake, **extra):
     workers.env.update(
         DEALLENS_FAULT_VISIBILITY="4",
-        DEALLENS_CRM_CA_BUNDLE=fake_salesforce.ca_path,
+        DEALLENS_CRM_CA_BUNDLE=fake.ca_path,
         DEALLENS_ENCRYPTION_KEYS=",".join(settings.DEALLENS_ENCRYPTION_KEYS),
         DEALLENS_CRM_SYNC_BACKOFF_MAX_SECONDS="0.5",
+        **extra,
     )
-    pool = [workers.start("a"), workers.start("b")]
+
+
+def test_a_sync_survives_its_worker_killed_mid_run(shared_workers, to_test_queue, fake_salesforce):
+    fake_salesforce.page_size = 100
+    fake_salesforce.slow_pages(0.15)
+    _worker_env(shared_workers, fake_salesforce)
+    pool = [shared_workers.start("a"), shared_workers.start("b")]
     resumed = 0
-    for trial in range(TRIALS):
-        workspace = WorkspaceFactory()
+    # Kill once a few pages of contacts (trial 0), deals (1) or later are committed.
+    for trial, target in enumerate(("Contact", "Opportunity", "Opportunity")[:TRIALS]):
         connection = connection_create(
-            workspace=workspace,
+            workspace=WorkspaceFactory(),
             kind="salesforce",
             name=f"Org {trial}",
             instance_url=fake_salesforce.url,
@@ -70,79 +101,32 @@ def test_a_sync_survives_its_worker_killed_mid_run(shared_workers, to_test_queue
                 "client_secret": fake_salesforce.client_secret,
             },
         )
-        run, created = sync_run_request(connection=connection, workspace=workspace)
-        assert created
-        task_id = to_test_queue[-1]
-        # Kill once a few pages of contacts (trial 0), deals (1) or later are committed.
-        target = ("Contact", "Opportunity", "Opportunity")[trial]
-        wait_until(
-            lambda r=run.pk, t=target: _run(r).counts.get(t, {}).get("created", 0) >= 200,
-            f"trial {trial}: pages committed",
-            workers,
-        )
-        victim = workers.holder(task_id)
-        assert victim is not None and _run(run.pk).state == SyncRun.State.RUNNING
-        victim.kill()
-        pool[pool.index(victim)] = workers.restart(victim)
-        wait_until(lambda r=run.pk: _run(r).is_finished, f"trial {trial}: the resumed run", workers)
-        done = _run(run.pk)
-        assert done.state == SyncRun.State.SUCCEEDED, (done.message, workers.logs())
+        done = _kill_mid_run(shared_workers, pool, to_test_queue, connection, target, trial)
         resumed += done.attempts >= 2
         assert {name: c["created"] for name, c in done.counts.items()} == EXPORT
-        assert Account.objects.for_workspace(workspace).count() == 185
-        assert Contact.objects.for_workspace(workspace).count() == 701
-        deals = Deal.objects.for_workspace(workspace)
-        assert deals.count() == 741
-        assert deals.values("external_id").distinct().count() == 741
-        assert Deal.history.filter(workspace_id=workspace.pk).count() == 741  # one each
     assert resumed == TRIALS
 
 
 def test_a_hubspot_sync_survives_its_worker_killed_mid_run(
-    shared_workers,
-    to_test_queue,
-    fake_hubspot,
+    shared_workers, to_test_queue, fake_hubspot
 ):
-    workers = shared_workers
     fake_hubspot.slow_pages(0.3)
-    workers.env.update(
-        DEALLENS_FAULT_VISIBILITY="4",
-        DEALLENS_CRM_CA_BUNDLE=fake_hubspot.ca_path,
-        DEALLENS_ENCRYPTION_KEYS=",".join(settings.DEALLENS_ENCRYPTION_KEYS),
-        DEALLENS_CRM_SYNC_BACKOFF_MAX_SECONDS="0.5",
+    _worker_env(
+        shared_workers,
+        fake_hubspot,
         DEALLENS_CRM_HUBSPOT_REQUESTS_PER_10S="0",
         DEALLENS_CRM_HUBSPOT_SEARCHES_PER_SECOND="0",
     )
-    pool = [workers.start("a"), workers.start("b")]
+    pool = [shared_workers.start("a"), shared_workers.start("b")]
     portal = {"companies": 185, "contacts": 701, "deals": 741}
     for trial, target in enumerate(("contacts", "deals")):
-        workspace = WorkspaceFactory()
         connection = connection_create(
-            workspace=workspace,
+            workspace=WorkspaceFactory(),
             kind="hubspot",
             name=f"Portal {trial}",
             instance_url=fake_hubspot.url,
             credentials={"access_token": fake_hubspot.access_token},
         )
-        run, created = sync_run_request(connection=connection, workspace=workspace)
-        assert created
-        task_id = to_test_queue[-1]
-        wait_until(
-            lambda r=run.pk, t=target: _run(r).counts.get(t, {}).get("created", 0) >= 200,
-            f"trial {trial}: pages committed",
-            workers,
-        )
-        victim = workers.holder(task_id)
-        assert victim is not None and _run(run.pk).state == SyncRun.State.RUNNING
-        victim.kill()
-        pool[pool.index(victim)] = workers.restart(victim)
-        wait_until(lambda r=run.pk: _run(r).is_finished, f"trial {trial}: the resumed run", workers)
-        done = _run(run.pk)
-        assert done.state == SyncRun.State.SUCCEEDED, (done.message, workers.logs())
+        done = _kill_mid_run(shared_workers, pool, to_test_queue, connection, target, trial)
         assert done.attempts >= 2
         assert {n: c["created"] for n, c in done.counts.items() if n in portal} == portal
-        assert Account.objects.for_workspace(workspace).count() == 185
-        assert Contact.objects.for_workspace(workspace).count() == 701
-        deals = Deal.objects.for_workspace(workspace)
-        assert deals.count() == 741 == deals.values("external_id").distinct().count()
-        assert Deal.history.filter(workspace_id=workspace.pk).count() == 741  # one each
