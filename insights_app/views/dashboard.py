@@ -13,7 +13,6 @@ for accounts without a value, ``segment=<id>`` for a saved segment), narrowed to
 close dates when one is chosen.
 """
 
-import csv
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
+from common import csv_safe
 from deals_app.selectors import DIMENSIONS, NO_VALUE
 from insights_app import analytics, charts
 from insights_app.selectors import (
@@ -241,12 +241,6 @@ class DashboardView(DashboardMixin, TemplateView):
         )
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class DashboardExportView(DashboardMixin, View):
     """``/dashboard/export.csv?dimension=D``: the dashboard's table for this workspace as CSV."""
 
@@ -257,7 +251,7 @@ class DashboardExportView(DashboardMixin, View):
         suffix = "" if read["period"]["key"] == analytics.ALL_TIME else f"-{read['period']['key']}"
         filename = f"deallens-{self.workspace.slug}-{key}{suffix}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
+        writer = csv_safe.writer(response)  # headers too: a segment's name heads column one
         writer.writerow(
             [read["dimension"].label.lower(), *CSV_COLUMNS[1:], "period", "computed_at"]
         )
@@ -266,8 +260,8 @@ class DashboardExportView(DashboardMixin, View):
             label = read["labels"].get(row["value"], row["value"])
             writer.writerow(
                 [
-                    _cell(label),
-                    *("" if row.get(column) is None else row[column] for column in CSV_COLUMNS[1:]),
+                    label,
+                    *(row.get(column) for column in CSV_COLUMNS[1:]),
                     read["period"]["key"],
                     computed_at.isoformat() if computed_at else "",
                 ]
