@@ -4,14 +4,27 @@ Building a ``plotly.graph_objects.Figure`` validates every property on every req
 deal page and the dashboard that was most of the page's time. Chart builders write traces and
 layouts as dicts (property names as in plotly.js) and finish them here: the named template
 (serialised once per process, as plotly itself would embed it) and JSON-safe values.
+
+Plotly draws its own HTML subset (``<a href>``, ``<b>``, ``<br>``, ``<span style>``) in every
+title, tick label, text, hover text and legend name, so each user value that goes into a figure
+passes ``plain`` exactly once, where the builder takes it in; builders' own markup stays markup.
 """
 
 import functools
+import html
 import json
 from typing import Any
 
 import plotly.io as pio
 from plotly.utils import PlotlyJSONEncoder
+
+
+def plain(value: object) -> str:
+    """A user's text (a name, an industry, a segment) shown by plotly as typed, never as markup.
+
+    Plotly splits text on tags and then decodes only ``&lt; &gt; &amp;`` and numeric entities
+    (not ``&quot;``), so quotes stay as they are: without ``<`` there is no tag to quote in."""
+    return html.escape(str(value), quote=False)
 
 
 @functools.cache

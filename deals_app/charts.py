@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from common.figures import figure
+from common.figures import figure, plain
 
 from .models import DealRole
 from .selectors import ROLE_LABELS, PersonaMap
@@ -130,10 +130,10 @@ def _main_role(roles: list[str]) -> str:
 
 def _hover(node, details: dict) -> str:
     roles = ", ".join(ROLE_LABELS[r] for r in node.roles) or "On the path to the buyer"
-    lines = [
-        f"<b>{node.name}</b>",
-        node.title or "No title",
-        f"Persona: {details.get('persona') or '—'}",
+    lines = [  # name, title and persona are typed by users; the <b> and <br> are ours
+        f"<b>{plain(node.name)}</b>",
+        plain(node.title or "No title"),
+        f"Persona: {plain(details.get('persona') or '—')}",
     ]
     lines.append(f"Roles: {roles}")
     if node.stance:
@@ -240,7 +240,9 @@ def persona_map_figure(persona_map: PersonaMap, details: dict[int, dict] | None 
                 "legendgroup": f"role-{role}",
                 "meta": {"kind": "nodes", "role": role},
                 "text": [
-                    n.name + (" (left)" if n.has_left else "") + (" (ext.)" if n.external else "")
+                    plain(n.name)
+                    + (" (left)" if n.has_left else "")
+                    + (" (ext.)" if n.external else "")
                     for n in nodes
                 ],
                 "textposition": "bottom center",

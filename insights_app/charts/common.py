@@ -2,7 +2,7 @@
 scope its subtitle names, the house layout, the drill-down customdata, and the bar-plus-rate
 figure (bars on the left axis, a rate on the right one)."""
 
-from common.figures import figure, trace
+from common.figures import figure, plain, trace
 
 MAX_VALUES = 15  # charts show the largest values; the table under them shows every value
 BLUE, TEAL, ORANGE, GREY, RED = "#2563eb", "#0d9488", "#ea580c", "#94a3b8", "#dc2626"
@@ -122,7 +122,8 @@ def no_deals(period: dict | None, verb: str) -> str:
 
 
 def labels_of(rows: list[dict], labels: dict[str, str]) -> list[str]:
-    return [labels.get(r["value"], r["value"]) for r in rows]
+    """What a chart names each value (axis ticks, %{x} in hover): its label, as plain text."""
+    return [plain(labels.get(r["value"], r["value"])) for r in rows]
 
 
 def drill_values(rows: list[dict], *extra: list) -> list[list]:
