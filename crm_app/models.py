@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.models import WorkspaceOwnedModel
+from deals_app.models import Stage
 
 
 class ImportJob(WorkspaceOwnedModel):
@@ -235,3 +236,27 @@ class SyncMark(WorkspaceOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.connection_id}/{self.object_type} @ {self.modified_at}"
+
+
+class StageAlias(WorkspaceOwnedModel):
+    """A stage label an import or a Salesforce sync met that the vocabulary does not know, and
+    the DealLens stage an admin chose for it ("" until then: read as discovery). Imports and
+    syncs of the workspace read the chosen stage before the vocabulary."""
+
+    key = models.CharField(max_length=200, help_text="The label normalised (letters, digits).")
+    value = models.CharField(max_length=200, help_text="The label as the CRM wrote it.")
+    stage = models.CharField(max_length=20, blank=True, choices=Stage.choices)
+    seen_count = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["value", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="stagealias_key_unique"),
+            models.CheckConstraint(
+                condition=Q(stage__in=["", *Stage.values]), name="stagealias_stage_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} → {self.stage or 'unmapped'}"

@@ -1,11 +1,11 @@
-"""Reads of crm_app: import jobs of a workspace and what their stored files hold, and the
-workspace's CRM connections with their sync runs."""
+"""Reads of crm_app: import jobs of a workspace and what their stored files hold, the
+workspace's CRM connections with their sync runs, and its own stage labels."""
 
 from django.db.models import QuerySet
 
 from accounts_app.models import Account, Workspace
 from crm_app.ingest.sources import SourceFile
-from crm_app.models import CrmConnection, ImportJob, SyncRun
+from crm_app.models import CrmConnection, ImportJob, StageAlias, SyncRun
 from deals_app.models import Deal
 from personas_app.models import Contact
 
@@ -83,3 +83,16 @@ def stage_map_pipelines(connection: CrmConnection) -> list[tuple[str, list[dict]
     for entry in stage_map_entries(connection):
         pipelines.setdefault(entry["pipeline"], []).append(entry)
     return list(pipelines.items())
+
+
+def stage_alias_list(*, workspace: Workspace | int) -> QuerySet[StageAlias]:
+    """The stage labels the workspace's imports and syncs met that the vocabulary does not
+    know: unmapped ones first, then by label."""
+    return StageAlias.objects.for_workspace(workspace).order_by("stage", "value", "id")
+
+
+def stage_alias_map(*, workspace: Workspace | int) -> dict[str, str]:
+    """Normalised label → the stage an admin chose, for the parsers of an import or sync."""
+    return dict(
+        StageAlias.objects.for_workspace(workspace).exclude(stage="").values_list("key", "stage")
+    )

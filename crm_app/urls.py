@@ -1,5 +1,5 @@
 """Pages of the CRM import (/imports/) and of the live CRM integrations
-(/settings/integrations/)."""
+(/settings/integrations/, /settings/stage-values/)."""
 
 from django.urls import path
 
@@ -16,6 +16,7 @@ urlpatterns = [
         name="import-map",
     ),
     path("settings/integrations/", views.IntegrationListView.as_view(), name="integration-list"),
+    path("settings/stage-values/", views.StageValuesView.as_view(), name="stage-values"),
     path(
         "settings/integrations/purge/",
         views.IntegrationPurgeView.as_view(),

@@ -75,8 +75,10 @@ def _domain(raw: str) -> str:
 class RowParser:
     """Reads the mapped columns of one file's rows into values for its kind."""
 
-    def __init__(self, source: SourceFile):
+    def __init__(self, source: SourceFile, stage_aliases: dict[str, str] | None = None):
         self.source = source
+        # The workspace's own stage labels (normalised → stage), read before the vocabulary.
+        self.stage_aliases = stage_aliases or {}
         if source.kind is None:  # only a recognised (ready) file is parsed
             raise MappingError([f"{source.name}: columns not recognised: map them to a kind."])
         self.kind: str = source.kind
@@ -139,7 +141,11 @@ class RowParser:
     def _choice(self, name: str, parser: str, raw: str) -> str:
         table, default = CHOICES[parser]
         key = vocabulary.normalise(raw)
-        value = self.overrides.get(name, {}).get(key) or table.get(key)
+        value = self.overrides.get(name, {}).get(key)
+        if value is None and parser == "stage":
+            value = self.stage_aliases.get(key)
+        if value is None:
+            value = table.get(key)
         if value is not None:
             return value
         if default is None:
@@ -258,6 +264,14 @@ class RowParser:
                         f"{label}: {' '.join(exc.messages)}",
                     )
                 )
+
+    def unknown_stages(self) -> Counter[str]:
+        """The stage labels read as the default (for the workspace's list of stage values)."""
+        found: Counter[str] = Counter()
+        for name, counter in self.unknown.items():
+            if self.fields[name].parser == "stage":
+                found.update(counter)
+        return found
 
     def notes(self) -> list[str]:
         """What the report should say about how this file's values were read."""

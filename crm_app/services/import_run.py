@@ -8,6 +8,7 @@ row is collected; if there is any, the transaction is rolled back and the result
 
 import csv
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -35,6 +36,8 @@ from crm_app.ingest.writers import (
     RoleLink,
     RoleWriter,
 )
+from crm_app.selectors import stage_alias_map
+from crm_app.services.stage_values import stage_values_seen
 from personas_app.models import Contact
 
 logger = logging.getLogger(__name__)
@@ -165,6 +168,7 @@ class Importer:
         self.ledger = Ledger(workspace_id=workspace_id, report_problem=self._problem)
         self.rows: dict[str, int] = {}
         self.parsers: dict[str, RowParser] = {}
+        self.stage_aliases = stage_alias_map(workspace=workspace_id)
         self.accounts = AccountWriter(self.ledger)
         self.contacts = ContactWriter(self.ledger)
         self.deals = DealWriter(self.ledger)
@@ -217,7 +221,8 @@ class Importer:
     def _parsed_batches(
         self, source: SourceFile, what: str, first_pass: bool
     ) -> Iterator[tuple[RowParser, list[Parsed]]]:
-        parser = self.parsers.setdefault(source.name, RowParser(source))
+        parser = self.parsers.get(source.name) or RowParser(source, self.stage_aliases)
+        self.parsers.setdefault(source.name, parser)
         reader = RowReader(source)
         kind = parser.kind
         tally = self.ledger.counts[kind]
@@ -397,6 +402,10 @@ class Importer:
                     "(or breaks a rule of the database). Nothing was imported; try again.",
                 }
             )
+        # Kept even when the import is refused: an admin can map them before the next try.
+        unknown_stages = sum((p.unknown_stages() for p in self.parsers.values()), Counter())
+        if unknown_stages:
+            stage_values_seen(workspace_id=self.ledger.workspace_id, counts=unknown_stages)
         ok = self.error_count == 0
         order: dict[str, int] = {}
         for source, _ in passes:

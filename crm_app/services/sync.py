@@ -26,7 +26,8 @@ from common.exceptions import ServiceUnavailable
 from common.services import check_owned
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.connectors.base import Connector, ConnectorError, ObjectSpec
-from crm_app.models import CrmConnection, SyncMark, SyncRun
+from crm_app.models import CrmConnection, CrmKind, SyncMark, SyncRun
+from crm_app.selectors import stage_alias_map
 from crm_app.services.connections import connector_for
 from crm_app.services.stages import stage_map_refresh
 from crm_app.services.sync_pages import PageWriter, records_delete, wanted_fields
@@ -198,6 +199,11 @@ class _Engine:
             lambda crm_id, column, message: self._error(spec, crm_id, column, message),
             source=f"{self.connection.get_kind_display()} API",
             stage_map=self.stage_map,
+            stage_aliases=(
+                stage_alias_map(workspace=self.ws)
+                if self.connection.kind == CrmKind.SALESFORCE
+                else None
+            ),
         )
         self._progress(f"Reading {spec.name} records")
         seen = 0

@@ -26,6 +26,7 @@ from crm_app.ingest.writers import (
     RoleWriter,
 )
 from crm_app.ingest.writers.base import WRITE_BATCH
+from crm_app.services.stage_values import stage_values_seen
 from deals_app.models import Deal, DealRole
 from personas_app.models import Contact
 
@@ -81,6 +82,7 @@ class PageWriter:
         problem: ProblemSink,
         source: str = "Salesforce API",
         stage_map: dict[str, str] | None = None,
+        stage_aliases: dict[str, str] | None = None,
     ):
         self.ws, self.spec, self.fields = workspace_id, spec, fields
         self.problem_sink = problem
@@ -92,7 +94,10 @@ class PageWriter:
             source=source,
             columns=columns_for(spec, fields, segment_fields),
         )
-        self.parser = RowParser(self.source)
+        self.parser = RowParser(self.source, stage_aliases)
+        # Stage labels (Salesforce) are listed for an admin when unknown; HubSpot's stage ids
+        # have the connection's stage map instead (None).
+        self.lists_stage_labels = stage_aliases is not None and spec.kind == DEAL
         self.ledger_notes: dict[str, int] = {}
         # A CRM stage id → the DealLens stage it maps to (HubSpot pipelines, services.stages).
         stage_column = self.source.columns.get("stage") if spec.kind == DEAL else None
@@ -120,6 +125,7 @@ class PageWriter:
         ledger.created_after_close_unknown = True  # migrated orgs: see DealWriter
         tally = ledger.counts[self.spec.kind]
         good: list[Parsed] = []
+        unknown_before = self.parser.unknown_stages() if self.lists_stage_labels else None
         for line, record in enumerate(records, start=1):
             if self.stage_column and record.get(self.stage_column) in self.stage_map:
                 record = {**record, self.stage_column: self.stage_map[record[self.stage_column]]}
@@ -131,6 +137,10 @@ class PageWriter:
                 tally.skipped += 1
             else:
                 good.append(parsed)
+        if unknown_before is not None:
+            unknown = self.parser.unknown_stages() - unknown_before
+            if unknown:  # in the page's transaction, like its records
+                stage_values_seen(workspace_id=self.ws, counts=unknown)
         kind = self.spec.kind
         if kind == ACCOUNT:
             AccountWriter(ledger).write(self.parser, good)

@@ -1,5 +1,5 @@
-"""Pages of crm_app: the CRM import (imports.py) and the live CRM integrations
-(integrations.py)."""
+"""Pages of crm_app: the CRM import (imports.py), the live CRM integrations
+(integrations.py) and the workspace's stage values (stage_values.py)."""
 
 from .imports import (
     ImportDetailView,
@@ -19,6 +19,7 @@ from .integrations import (
     IntegrationSyncView,
     IntegrationTestView,
 )
+from .stage_values import StageValuesView
 
 __all__ = [
     "ImportDetailView",
@@ -35,4 +36,5 @@ __all__ = [
     "IntegrationStagesView",
     "IntegrationSyncView",
     "IntegrationTestView",
+    "StageValuesView",
 ]
