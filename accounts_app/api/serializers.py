@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts_app.api.base import WorkspaceModelSerializer
 from accounts_app.models import Account, Membership, Segment
+from common.parsers import JSONField
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -35,7 +36,7 @@ class AccountSerializer(WorkspaceModelSerializer):
 
 
 class SegmentSerializer(WorkspaceModelSerializer):
-    filters = serializers.JSONField(
+    filters = JSONField(
         default=dict,
         help_text="Dimension → value or list of values, ANDed: "
         '{"industry": "Fintech", "infrastructure": ["virtual_machines"]}. Dimensions: '

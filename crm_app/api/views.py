@@ -4,8 +4,6 @@ Who may import: admins (they manage imports, PRODUCT.md §2) and sales leads (th
 contacts and deals, which is what an import writes). Every member may read imports.
 """
 
-import json
-
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,11 +13,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts_app.api.base import WorkspaceViewMixin
 from accounts_app.api.schema import ErrorSerializer
+from common.parsers import MAX_DEPTH, JSONParser, JSONTooDeep, json_loads
 from crm_app.ingest.recognition import KIND_LABELS
 from crm_app.models import ImportJob
 from crm_app.selectors import import_job_list, import_job_sources
@@ -169,7 +168,11 @@ class ImportCreateSerializer(serializers.Serializer):
         if not value.strip():
             return None
         try:
-            mapping = json.loads(value)
+            mapping = json_loads(value)
+        except JSONTooDeep as exc:
+            raise serializers.ValidationError(
+                f"The mapping is nested deeper than {MAX_DEPTH} levels; give a flatter one."
+            ) from exc
         except ValueError as exc:
             raise serializers.ValidationError(f"This is not valid JSON: {exc}.") from exc
         if not isinstance(mapping, dict):
@@ -235,7 +238,7 @@ class ImportJobViewSet(
     selector = import_job_list
     serializer_class = ImportJobSerializer
     write_roles = ("sales",)
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSONParser: depth-limited
     filterset_fields = ["state"]
     ordering_fields = ["created_at", "id"]
     ordering = ["-created_at", "-id"]
