@@ -233,15 +233,19 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     # Per token (or session) and per address for anonymous calls; an empty rate turns a limit
-    # off. Counts live in the cache: set DJANGO_REDIS_CACHE=true to share them across processes.
+    # off. Counts live in the "throttle" cache: Redis whenever REDIS_URL is set, so every
+    # process shares one budget (common/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "common.throttling.AnonRateThrottle",
+        "common.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("DJANGO_API_THROTTLE_ANON", default="60/minute") or None,
         "user": env.str("DJANGO_API_THROTTLE_USER", default="1200/minute") or None,
     },
+    # An anonymous caller is its address: the one the proxy appends to X-Forwarded-For behind
+    # one, REMOTE_ADDR otherwise (DRF's default trusts the whole header, a free budget per lie).
+    "NUM_PROXIES": 1 if env.bool("DJANGO_BEHIND_PROXY", default=False) else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DealLens API",
@@ -363,7 +367,20 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL and env.bool("DJANGO_REDIS_CACHE", default=False)
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # API throttle counters, shared by every gunicorn worker and host whenever REDIS_URL is set
+    # (whatever DJANGO_REDIS_CACHE says). Short timeouts: with Redis down or silent the
+    # throttle lets calls through rather than hold them (common/throttling.py).
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "deallens-throttle",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
 }
 
 LOGGING = {

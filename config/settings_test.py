@@ -29,3 +29,7 @@ AXES_ENABLED = False
 # No API throttling (the fuzzer and the query-count tests fire hundreds of calls);
 # tests/accounts_app/test_api_throttling.py proves the limits with small rates.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
+# Throttle counters in this process's memory: the shared Redis would mix the counts of
+# parallel test runs (user ids repeat across test databases). Real servers on Redis:
+# tests/accounts_app/test_shared_throttling.py.
+CACHES = {**CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -3,11 +3,9 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+
+from common.openapi import CachedSchemaView
 
 # Redoc runs its search index in a Web Worker it starts from a blob: URL.
 redoc = csp_update({"worker-src": ["'self'", "blob:"]})(
@@ -17,7 +15,8 @@ redoc = csp_update({"worker-src": ["'self'", "blob:"]})(
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Generated once per process, not per call (common/openapi.py).
+    path("api/schema/", CachedSchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from ?script, not inline (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", redoc, name="api-redoc"),

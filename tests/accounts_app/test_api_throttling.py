@@ -5,14 +5,16 @@ caller is not another's. Production defaults come from the environment."""
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from accounts_app.models import Membership
 from tests.api_support import member_client
@@ -28,9 +30,9 @@ def small_rates(monkeypatch):
     # them off for the rest of the suite.
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "5/minute", "anon": None})
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"user": None, "anon": "3/minute"})
-    cache.clear()
+    caches["throttle"].clear()
     yield
-    cache.clear()
+    caches["throttle"].clear()
 
 
 def test_a_token_past_its_budget_gets_429_with_retry_after(workspace):
@@ -60,6 +62,73 @@ def test_anonymous_calls_are_limited_per_address(workspace):
     assert statuses == [200, 200, 200, 429]
     assert there.get("/api/schema/").status_code == 200
     assert here.get("/api/v1/accounts/").status_code == 401
+
+
+def test_a_made_up_forwarded_for_header_does_not_buy_a_new_anonymous_budget(workspace):
+    here = APIClient(REMOTE_ADDR="203.0.113.7")
+    statuses = [
+        here.get("/api/schema/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_the_window_slides_and_refused_calls_do_not_count(workspace, monkeypatch):
+    """The budget is over a sliding minute: half a minute into the next one, half the last
+    minute's calls still count; calls refused meanwhile used up nothing."""
+    clock = [60.0 * 1_000_000]  # the start of a minute
+    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(lambda: clock[0]))
+    client, _ = member_client(workspace, Membership.Role.ADMIN)
+
+    def statuses(calls: int) -> list[int]:
+        return [client.get("/api/v1/accounts/").status_code for _ in range(calls)]
+
+    assert statuses(7) == [200] * 5 + [429] * 2
+    clock[0] += 60  # the next minute starts: the last one still weighs fully
+    refused = client.get("/api/v1/accounts/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) == 12  # then 5 × (1 - 12/60) + 1 = 5 calls
+    clock[0] += 30  # half of it has slid out: 2.5 + 2 calls fit, not 3
+    assert statuses(3) == [200, 200, 429]
+
+
+REDIS_DOWN = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "KEY_PREFIX": "throttle",
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+}
+
+
+@pytest.fixture
+def silent_redis():
+    """An address that accepts connections and never answers (a paused Redis)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    listener.close()
+
+
+@pytest.fixture
+def closed_port():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.mark.parametrize("redis", ["closed_port", "silent_redis"])
+def test_with_the_counters_unreachable_the_api_still_answers_quickly(
+    workspace, request, redis, settings
+):
+    """Redis down or silent (PRODUCT.md §10): the throttle lets calls through."""
+    location = request.getfixturevalue(redis)
+    settings.CACHES = {**settings.CACHES, "throttle": {**REDIS_DOWN, "LOCATION": location}}
+    client, _ = member_client(workspace, Membership.Role.ADMIN)
+    started = time.monotonic()
+    statuses = [client.get("/api/v1/accounts/").status_code for _ in range(6)]
+    assert statuses == [200] * 6  # over the budget of 5, uncounted
+    assert time.monotonic() - started < 10
 
 
 def test_production_rates_default_on_and_follow_the_environment(tmp_path):
