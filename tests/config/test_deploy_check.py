@@ -8,6 +8,7 @@ Each case runs in a fresh process with a controlled environment, against a copy 
 
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,6 +110,85 @@ def test_the_checklist_does_fail_on_a_weak_setup(project):
     assert result.returncode != 0
     for check in ("security.W008", "security.W012", "security.W016", "security.W004"):
         assert check in result.stderr + result.stdout, check
+
+
+def compose_environment(**operator: str) -> dict[str, str]:
+    """The environment docker-compose.yml gives the app: each ``${VAR:-default}`` resolved as
+    compose resolves it when the operator sets only ``operator`` (``${VAR:?…}`` must be set)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+    def resolve(match: re.Match) -> str:
+        name, operation, word = match.group(1), match.group(2), match.group(3)
+        if operation == ":?":
+            assert name in operator, f"docker-compose.yml requires {name}"
+            return operator[name]
+        return operator.get(name) or word
+
+    return {
+        name: re.sub(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}", resolve, str(value))
+        for name, value in compose["x-app-env"].items()
+    }
+
+
+def test_docker_compose_defaults_pass_the_deployment_checklist(project):
+    """The production file defaults to https only: with nothing but the secret set, Django's
+    deployment checklist has nothing to say (it used to warn four times)."""
+    env = compose_environment(DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"])
+    assert env["DJANGO_SECURE_SSL_REDIRECT"] == "true"
+    assert env["DJANGO_SECURE_COOKIES"] == "true"
+    assert int(env["DJANGO_SECURE_HSTS_SECONDS"]) >= 31536000
+    result = _run(project, ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in output, output
+
+
+SETTINGS_AS_JSON = """
+import json
+import django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "ssl_redirect": s.SECURE_SSL_REDIRECT,
+    "session_cookie_secure": s.SESSION_COOKIE_SECURE,
+    "hsts_seconds": s.SECURE_HSTS_SECONDS,
+    "throttle_cache": [s.CACHES["throttle"]["BACKEND"], s.CACHES["throttle"]["LOCATION"]],
+}))
+"""
+
+
+def _settings(project: Path, **env: str) -> dict:
+    result = _run(project, ["-c", SETTINGS_AS_JSON], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_docker_compose_counts_api_throttles_in_redis(project):
+    """Every gunicorn worker of the stack shares one throttle budget."""
+    env = compose_environment(DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"])
+    assert _settings(project, **env)["throttle_cache"] == [
+        "django.core.cache.backends.redis.RedisCache",
+        env["REDIS_URL"],
+    ]
+
+
+def test_the_documented_local_http_override_turns_https_off(project):
+    """README.md's way to try the stack over plain http."""
+    env = compose_environment(
+        DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"],
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+    )
+    seen = _settings(project, **env)
+    assert seen["ssl_redirect"] is False
+    assert seen["session_cookie_secure"] is False
+    assert seen["hsts_seconds"] == 0
+    readme = (ROOT / "README.md").read_text()
+    assert (
+        "DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false "
+        "DJANGO_SECURE_HSTS_SECONDS=0" in readme
+    )
 
 
 def test_in_production_plain_http_is_redirected_to_https_with_secure_cookies(project):
