@@ -339,6 +339,17 @@ CELERY_BEAT_SCHEDULE["crm-sync-due"] = {
     "schedule": 60.0,
     "options": {"expires": 60.0},
 }
+# CSV imports (PRODUCT.md §6): an upload is stopped while it streams once one file passes
+# DEALLENS_IMPORT_MAX_FILE_MB or the files together pass DEALLENS_IMPORT_MAX_TOTAL_MB, so nothing
+# that large is kept; a draft nobody ran goes, with its files, after DEALLENS_IMPORT_DRAFT_HOURS.
+DEALLENS_IMPORT_MAX_FILE_MB = env.int("DEALLENS_IMPORT_MAX_FILE_MB", default=50)
+DEALLENS_IMPORT_MAX_TOTAL_MB = env.int("DEALLENS_IMPORT_MAX_TOTAL_MB", default=200)
+DEALLENS_IMPORT_DRAFT_HOURS = env.int("DEALLENS_IMPORT_DRAFT_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["crm-import-drafts-delete"] = {
+    "task": "crm_app.tasks.import_drafts_delete",
+    "schedule": crontab(minute=40),  # hourly
+    "options": {"expires": 3600.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Live CRM sync (PRODUCT.md §11). Credentials are encrypted with the first of these Fernet keys

@@ -3,6 +3,7 @@ connection."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import ErrorDict
 
 from common.exceptions import ApplicationError
 from crm_app.ingest.recognition import FIELDS, KIND_LABELS, KINDS
@@ -36,8 +37,20 @@ class UploadForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]
         label="CSV files",
         help_text="Salesforce exports (Account, Contact, Opportunity, OpportunityContactRole), "
-        "HubSpot exports (companies, contacts, deals), or any CSV: you map its columns next.",
+        "HubSpot exports (companies, contacts, deals), or any CSV: you map its columns next. "
+        "Other files of an export folder (price books, products) are skipped.",
     )
+
+    def __init__(self, *args, refusal: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal  # the upload was stopped (too large): crm_app.uploads
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self.refusal:
+            # The files that arrived are a part of the upload: the refusal is all there is to say.
+            self.cleaned_data = {}
+            self._errors = ErrorDict({"files": self.error_class([self.refusal])})
 
 
 class MappingForm(forms.Form):

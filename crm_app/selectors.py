@@ -4,7 +4,7 @@ workspace's CRM connections with their sync runs, and its own stage labels."""
 from django.db.models import QuerySet
 
 from accounts_app.models import Account, Workspace
-from crm_app.ingest.sources import SourceFile
+from crm_app.ingest.sources import SourceFile, skipped_sources
 from crm_app.models import CrmConnection, ImportJob, StageAlias, SyncRun
 from deals_app.models import Deal
 from personas_app.models import Contact
@@ -24,7 +24,15 @@ def import_job_sources(job: ImportJob) -> list[SourceFile]:
 
 
 def import_job_problems(job: ImportJob) -> list[str]:
-    return [f"{s.name}: {s.status}" for s in import_job_sources(job) if not s.ready]
+    """What stops a draft from running: files not ready, except the skipped ones."""
+    sources = import_job_sources(job)
+    skipped = {id(s) for s in skipped_sources(sources)}
+    return [f"{s.name}: {s.status}" for s in sources if not s.ready and id(s) not in skipped]
+
+
+def import_job_warnings(job: ImportJob) -> list[dict]:
+    """The report's warnings, file by file: files skipped, rows kept with a caveat."""
+    return [warning for data in job.files for warning in data.get("warnings") or []]
 
 
 def crm_deleted_counts(*, workspace: Workspace | int) -> dict[str, int]:

@@ -60,3 +60,12 @@ def crm_sync_due() -> int:
     from crm_app.services.sync import sync_due_request, sync_runs_reap
 
     return sync_due_request() + sync_runs_reap()
+
+
+@shared_task(ignore_result=True)
+def import_drafts_delete() -> int:
+    """Beat, hourly: delete import drafts nobody ran (DEALLENS_IMPORT_DRAFT_HOURS) with their
+    stored files; returns how many went."""
+    from crm_app.services.import_jobs import import_drafts_delete as drafts_delete
+
+    return drafts_delete()

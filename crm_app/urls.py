@@ -15,6 +15,11 @@ urlpatterns = [
         views.ImportMapView.as_view(),
         name="import-map",
     ),
+    path(
+        "imports/<int:pk>/files/<int:index>/remove/",
+        views.ImportFileRemoveView.as_view(),
+        name="import-file-remove",
+    ),
     path("settings/integrations/", views.IntegrationListView.as_view(), name="integration-list"),
     path("settings/stage-values/", views.StageValuesView.as_view(), name="stage-values"),
     path(

@@ -52,6 +52,7 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "deal-edit": [{"pk": w.deal.pk, "action": "stance"}, {"pk": w.deal.pk, "action": "close"}],
         "import-run": [{"pk": job.pk}],
         "import-map": [{"pk": job.pk, "index": 0}],
+        "import-file-remove": [{"pk": job.pk, "index": 0}],
         "conversation-edit": [{"pk": w.conversation.pk}],
         "conversation-delete": [{"pk": w.conversation.pk}],
         "action-item-toggle": [{"pk": w.conversation.pk, "item_pk": w.action_item.pk}],

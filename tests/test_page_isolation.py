@@ -86,6 +86,7 @@ def _cases(mine, theirs) -> dict[str, list[Case]]:
         "import-detail": [Case({"pk": t.job.pk}, {"pk": m.job.pk})],
         "import-status": [Case({"pk": t.job.pk}, {"pk": m.job.pk})],
         "import-run": [Case({"pk": t.job.pk})],
+        "import-file-remove": [Case({"pk": t.job.pk, "index": 0})],
         "import-map": [
             Case(
                 {"pk": t.job.pk, "index": 0},

@@ -20,10 +20,12 @@ from accounts_app.api.base import WorkspaceViewMixin
 from accounts_app.api.schema import ErrorSerializer
 from common.parsers import MAX_DEPTH, JSONParser, JSONTooDeep, json_loads
 from crm_app.ingest.recognition import KIND_LABELS
+from crm_app.ingest.sources import skipped_sources
 from crm_app.models import ImportJob
-from crm_app.selectors import import_job_list, import_job_sources
+from crm_app.selectors import import_job_list, import_job_sources, import_job_warnings
 from crm_app.services.import_jobs import import_job_create, import_job_discard, import_job_start
 from crm_app.services.progress import progress_read
+from crm_app.uploads import import_upload_limit
 
 WRITERS = "admins and sales leads"
 
@@ -47,6 +49,9 @@ class ImportFileSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Custom fields (…__c), ignored."
     )
     status = serializers.CharField(help_text='"Ready", or what stops the file.')
+    skipped = serializers.BooleanField(
+        help_text="Not recognised beside recognised files: not read (price books, products…)."
+    )
     rows = serializers.IntegerField(allow_null=True)
 
 
@@ -87,6 +92,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
     counts = serializers.SerializerMethodField()
     # The API's key "errors"; declared fields leave the class (Serializer.errors is unchanged).
     errors = RowErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    warnings = serializers.SerializerMethodField(
+        help_text="Files skipped, and rows imported with a caveat (a deal opened after its "
+        "close date keeps its opening date unknown): file, line, column, value, message."
+    )
     notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     created_by = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -104,6 +113,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "counts",
             "error_count",
             "errors",
+            "warnings",
             "notes",
             "created_by",
             "created_at",
@@ -118,10 +128,16 @@ class ImportJobSerializer(serializers.ModelSerializer):
     def get_progress_message(self, job) -> str:
         return progress_read(job)[1]
 
+    @extend_schema_field(RowErrorSerializer(many=True))
+    def get_warnings(self, job) -> list[dict]:
+        return import_job_warnings(job)
+
     @extend_schema_field(ImportFileSerializer(many=True))
     def get_files(self, job) -> list[dict]:
         out = []
-        for data, source in zip(job.files, import_job_sources(job), strict=True):
+        sources = import_job_sources(job)
+        skipped = {id(source) for source in skipped_sources(sources)}
+        for data, source in zip(job.files, sources, strict=True):
             out.append(
                 {
                     "name": source.name,
@@ -132,6 +148,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
                     "ignored": source.ignored,
                     "custom": source.custom,
                     "status": source.status,
+                    "skipped": id(source) in skipped,
                     "rows": data.get("rows"),
                 }
             )
@@ -195,8 +212,10 @@ def _has_null_character(value) -> bool:
 
 ERROR_400 = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="Bad upload: no file, a file that is not CSV, a file not recognised and not "
-    'mapped, or a bad mapping. Messages per field: {"files": [...], "mapping": [...]}.',
+    description="Bad upload: no file, a file that is not CSV, no file recognised and none "
+    "mapped, a bad mapping, or a file past the size limits (DEALLENS_IMPORT_MAX_FILE_MB per "
+    'file, DEALLENS_IMPORT_MAX_TOTAL_MB in all). Messages per field: {"files": [...], '
+    '"mapping": [...]}.',
 )
 
 
@@ -214,6 +233,8 @@ ERROR_400 = OpenApiResponse(
         summary="Import CRM exports",
         description="Upload CSV files as multipart/form-data (`files`, repeated; optional "
         f"`mapping`). Answers 202 with the import; it runs as a task. Writers: {WRITERS}. "
+        "Files not recognised beside recognised ones (price books, products) are skipped and "
+        "listed in `warnings`. "
         "All or nothing: if any row is bad, nothing is written and the import lists every "
         "bad row. 503 when the task queue (Redis) is unavailable: the import is kept as a "
         "draft and nothing was written.",
@@ -244,11 +265,22 @@ class ImportJobViewSet(
     ordering = ["-created_at", "-id"]
     search_fields: list[str] = []
 
+    upload_limit = None
+
     def get_serializer_class(self):
         return ImportCreateSerializer if self.action == "create" else ImportJobSerializer
 
+    def initialize_request(self, request, *args, **kwargs):
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        if self.action == "create":  # before the body is read (the CSRF check may read it)
+            self.upload_limit = import_upload_limit(request)
+        return drf_request
+
     def create(self, request, *args, **kwargs):
-        upload = ImportCreateSerializer(data=request.data)
+        body = request.data  # parsed through the upload limit
+        if self.upload_limit is not None and self.upload_limit.refusal:
+            raise serializers.ValidationError({"files": [self.upload_limit.refusal]})
+        upload = ImportCreateSerializer(data=body)
         upload.is_valid(raise_exception=True)
         job, problems = import_job_create(
             workspace=self.workspace,

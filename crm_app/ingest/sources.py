@@ -171,6 +171,21 @@ def inspect(name: str, path: str | Path) -> SourceFile:
     return source
 
 
+SKIPPED = (
+    "Not recognised as accounts, contacts, deals or deal roles: skipped, nothing is read from "
+    "it. Map its columns to import it too, or remove it."
+)
+
+
+def skipped_sources(sources: list[SourceFile]) -> list[SourceFile]:
+    """The files whose columns were not recognised, skipped because other files of the same
+    import were: a folder of exports holds price books and products too. A file that is not
+    recognised when no other file is still needs a mapping (importing nothing helps nobody)."""
+    if all(source.kind is None for source in sources):
+        return []
+    return [source for source in sources if source.kind is None and not source.problem]
+
+
 def _find_header(source: SourceFile, wanted: str) -> str | None:
     if wanted in source.headers:
         return wanted

@@ -1,9 +1,11 @@
 """Import jobs: the uploaded files and their recognition, the run as a task, the report.
 
 A job is created in ``draft`` with its files stored under MEDIA_ROOT/imports/<workspace>/<job>/
-and recognised; unrecognised files get a mapping; ``import_job_start`` queues it (the task is
-sent after commit) and ``import_job_execute`` — the task body — runs the import service and
-records the outcome. The stored files are deleted once the job is finished.
+and recognised; unrecognised files get a mapping (or are skipped, or removed from the draft);
+``import_job_start`` queues it (the task is sent after commit) and ``import_job_execute`` — the
+task body — runs the import service and records the outcome. The stored files are deleted once
+the job is finished; ``import_drafts_delete`` (beat) deletes drafts nobody ran. Files larger
+than the limits (DEALLENS_IMPORT_MAX_FILE_MB, DEALLENS_IMPORT_MAX_TOTAL_MB) are refused.
 """
 
 import functools
@@ -11,6 +13,7 @@ import logging
 import re
 import shutil
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,8 @@ from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.ingest.sources import MappingError, apply_mapping, inspect
 from crm_app.models import ImportJob
 from crm_app.selectors import import_job_problems, import_job_sources
-from crm_app.services.import_run import ImportRefused, import_report_text, import_run, prepare_files
+from crm_app.services.import_report import import_report_text
+from crm_app.services.import_run import ImportRefused, import_run, prepare_files
 from crm_app.services.progress import ProgressReporter, progress_forget
 from crm_app.tasks import import_execute as import_execute_task
 from deals_app.signals import workspace_data_changed
@@ -38,8 +42,56 @@ INTERNAL_ERROR = (
 )
 
 
+MB = 1024 * 1024
+
+
+def _storage_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
 def _storage_dir(job: ImportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / str(job.workspace_id) / str(job.pk)
+    return _storage_root() / str(job.workspace_id) / str(job.pk)
+
+
+def import_upload_limits() -> tuple[int, int]:
+    """The largest file and the largest total of one import, in bytes."""
+    return (
+        settings.DEALLENS_IMPORT_MAX_FILE_MB * MB,
+        settings.DEALLENS_IMPORT_MAX_TOTAL_MB * MB,
+    )
+
+
+def import_file_too_large(name: str, size: int | None = None) -> str:
+    """The message for a file past the per-file limit (size None: stopped while streaming)."""
+    limit = settings.DEALLENS_IMPORT_MAX_FILE_MB
+    how_big = f"is {size / MB:,.1f} MB" if size is not None else f"is larger than {limit} MB"
+    return (
+        f"{Path(name or '?').name} {how_big}; one import file may be at most {limit} MB. "
+        "Nothing was kept: split the file, or export fewer columns."
+    )
+
+
+def import_total_too_large(name: str) -> str:
+    limit = settings.DEALLENS_IMPORT_MAX_TOTAL_MB
+    return (
+        f"With {Path(name or '?').name} these files pass {limit} MB, the most one import may "
+        "hold. Nothing was kept: import them in several parts."
+    )
+
+
+def _check_sizes(named_sizes: list[tuple[str, int]]) -> None:
+    """Refuse the import when a file, or the files together, pass the limits."""
+    max_file, max_total = import_upload_limits()
+    total = 0
+    for name, size in named_sizes:
+        total += size
+        if size > max_file:
+            message = import_file_too_large(name, size)
+        elif total > max_total:
+            message = import_total_too_large(name)
+        else:
+            continue
+        raise ApplicationError(message, extra={"files": [message]})
 
 
 def _safe_name(name: str) -> str:
@@ -71,6 +123,10 @@ def import_job_create(
             "The mapping must be a JSON object keyed by file name.",
             extra={"mapping": ["Give a JSON object keyed by file name."]},
         )
+    if store:
+        _check_sizes([(upload.name, upload.size or 0) for upload in uploads])
+    else:
+        _check_sizes([(name, _size_of(Path(path))) for name, path in uploads])
     job = ImportJob.objects.create(
         workspace_id=getattr(workspace, "pk", workspace),
         created_by=user if isinstance(user, User) else None,
@@ -78,20 +134,50 @@ def import_job_create(
     )
     pairs: list[tuple[str, Path]] = []
     if store:
-        folder = _storage_dir(job)
-        folder.mkdir(parents=True, exist_ok=True)
-        for index, upload in enumerate(uploads):
-            path = folder / f"{index:02d}-{_safe_name(upload.name)}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            pairs.append((Path(upload.name or path.name).name, path))
+        try:
+            pairs = _store(job, uploads)
+        except ApplicationError:
+            import_job_discard(job=job)
+            raise
     else:
         pairs = [(Path(name).name, Path(path)) for name, path in uploads]
     sources, problems = prepare_files(pairs, mapping)
     job.files = [source.to_json() for source in sources]
     job.save(update_fields=["files", "updated_at"])
     return job, problems
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # a file that cannot be read is reported by its inspection
+
+
+def _store(job: ImportJob, uploads: list[Any]) -> list[tuple[str, Path]]:
+    """Copy the uploads into the job's folder, counting as they stream: a file that grew past
+    its declared size is refused all the same."""
+    max_file, max_total = import_upload_limits()
+    folder = _storage_dir(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    pairs, total = [], 0
+    for index, upload in enumerate(uploads):
+        path = folder / f"{index:02d}-{_safe_name(upload.name)}"
+        size = 0
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                size += len(chunk)
+                total += len(chunk)
+                if size > max_file or total > max_total:
+                    message = (
+                        import_file_too_large(upload.name)
+                        if size > max_file
+                        else import_total_too_large(upload.name)
+                    )
+                    raise ApplicationError(message, extra={"files": [message]})
+                out.write(chunk)
+        pairs.append((Path(upload.name or path.name).name, path))
+    return pairs
 
 
 def import_job_map_file(*, job: ImportJob, index: int, entry: dict[str, Any]) -> ImportJob:
@@ -240,9 +326,15 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
         return job
     finally:
         reporter.close()
-    files = []
-    for data, info in zip(job.files, result.files, strict=False):
-        files.append({**data, "rows": result.rows.get(info["name"], 0)})
+    # Per file: the rows read (none from a skipped file) and its warnings.
+    files = [
+        {
+            **data,
+            "rows": result.rows.get(data["name"], 0),
+            "warnings": [w for w in result.warnings if w["file"] == data["name"]],
+        }
+        for data in job.files
+    ]
     _finish(
         job,
         ok=result.ok,
@@ -265,8 +357,69 @@ def import_job_discard(*, job: ImportJob) -> None:
     job.delete()
 
 
+def import_job_remove_file(*, job: ImportJob, index: int, name: str = "") -> ImportJob | None:
+    """Take one file out of a draft (a price book among a folder of exports) with its stored
+    copy and its mapping. ``name``, when given, must be the file's: a second click on a page
+    whose files have moved up removes nothing. Removing the last file discards the draft
+    (returns None)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.state != ImportJob.State.DRAFT:
+            raise ApplicationError("This import has started already; its files cannot change.")
+        files = list(job.files)
+        if not 0 <= index < len(files) or (name and files[index].get("name") != name):
+            raise ApplicationError(f"{name or 'That file'} is no longer in this import.")
+        removed = files.pop(index)
+        if not files:
+            import_job_discard(job=job)
+            return None
+        job.files = files
+        mapping = dict(job.mapping or {})
+        mapped = dict(mapping.get("files") or {})
+        if mapped.pop(removed.get("name"), None) is not None:
+            mapping["files"] = mapped
+            job.mapping = mapping
+        job.save(update_fields=["files", "mapping", "updated_at"])
+    path = Path(removed.get("path") or "")
+    if _storage_dir(job) in path.parents:  # only our copy: the command reads files in place
+        path.unlink(missing_ok=True)
+    return job
+
+
+def import_drafts_delete(*, older_than: timedelta | None = None) -> int:
+    """Delete drafts nobody touched for DEALLENS_IMPORT_DRAFT_HOURS, with their stored files,
+    and the folders under MEDIA_ROOT/imports that no waiting job owns any more (an upload cut
+    off mid-way). Queued, running and finished imports stay. Returns the drafts deleted."""
+    age = older_than or timedelta(hours=settings.DEALLENS_IMPORT_DRAFT_HOURS)
+    cutoff = timezone.now() - age
+    stale = ImportJob.objects.filter(state=ImportJob.State.DRAFT, updated_at__lt=cutoff)
+    deleted = 0
+    for job in stale.only("pk", "workspace_id").iterator():
+        # Compare and delete: a draft started or mapped meanwhile is kept.
+        if stale.filter(pk=job.pk).delete()[0]:
+            _delete_stored_files(job)
+            deleted += 1
+    root = _storage_root()
+    if root.is_dir():
+        waiting = {
+            (str(ws), str(pk))
+            for ws, pk in ImportJob.objects.filter(
+                state__in=[ImportJob.State.DRAFT, ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+            ).values_list("workspace_id", "pk")
+        }
+        for folder in root.glob("*/*"):
+            if (
+                folder.is_dir()
+                and (folder.parent.name, folder.name) not in waiting
+                and folder.stat().st_mtime < cutoff.timestamp()
+            ):
+                shutil.rmtree(folder, ignore_errors=True)
+    if deleted:
+        logger.info("Deleted %s import draft(s) older than %s", deleted, age)
+    return deleted
+
+
 def _delete_stored_files(job: ImportJob) -> None:
     folder = _storage_dir(job)
-    root = Path(settings.MEDIA_ROOT) / "imports"
-    if folder.is_dir() and root in folder.parents:
+    if folder.is_dir() and _storage_root() in folder.parents:
         shutil.rmtree(folder, ignore_errors=True)

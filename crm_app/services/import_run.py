@@ -4,6 +4,8 @@
 file as a stream, in batches, in the order that lets references resolve (accounts, contacts,
 deals, deal roles, then reporting lines and associations), inside one transaction. Every bad
 row is collected; if there is any, the transaction is rolled back and the result lists them all.
+Files not recognised beside recognised ones are skipped, and rows kept with a caveat (a deal
+opened after its close date) are warnings; both are listed in the report.
 """
 
 import csv
@@ -19,14 +21,16 @@ from django.db import DatabaseError, IntegrityError, transaction
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
 from crm_app.ingest.parsing import CellProblem, Parsed, RowParser
-from crm_app.ingest.recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, KIND_LABELS, KINDS
+from crm_app.ingest.recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE, KINDS
 from crm_app.ingest.sources import (
+    SKIPPED,
     MappingError,
     RowReader,
     SourceFile,
     apply_mapping,
     inspect,
     mapping_for,
+    skipped_sources,
 )
 from crm_app.ingest.writers import (
     AccountWriter,
@@ -37,18 +41,14 @@ from crm_app.ingest.writers import (
     RoleWriter,
 )
 from crm_app.selectors import stage_alias_map
+from crm_app.services.import_report import import_report_text
 from crm_app.services.stage_values import stage_values_seen
 from personas_app.models import Contact
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
-MAX_ERRORS = 10_000  # every bad row is counted; the first 10,000 are listed
-LINE_NOTE = (
-    "Line numbers are rows as a spreadsheet shows them (the header is line 1; a cell holding "
-    "line breaks stays on one line). Where a row starts on another line of the text file, that "
-    "line is given as text_line."
-)
+MAX_ERRORS = 10_000  # every bad row (and warning) is counted; the first 10,000 are listed
 Progress = Callable[[int, str], None]
 
 
@@ -75,48 +75,13 @@ class ImportResult:
     notes: list[str]
     files: list[dict]
     rows: dict = field(default_factory=dict)  # file name → data rows read
+    warnings: list[dict] = field(default_factory=list)  # as errors: file, line, column…
+    warning_count: int = 0
+    skipped: list[str] = field(default_factory=list)  # files not recognised, not read
 
     @property
     def report(self) -> str:
         return import_report_text(self)
-
-
-def import_report_text(result: ImportResult) -> str:
-    """The report as plain text (the command prints it; the page shows the same facts)."""
-    lines = []
-    for info in result.files:
-        rows = result.rows.get(info["name"], 0)
-        lines.append(
-            f"{info['name']}: {info['source']} → {KIND_LABELS.get(info['kind'], '?')}, "
-            f"{rows} row(s)"
-        )
-        if info.get("custom"):
-            lines.append(f"  custom fields ignored: {', '.join(info['custom'])}")
-        if info.get("ignored"):
-            lines.append(f"  columns ignored: {', '.join(info['ignored'])}")
-    if result.ok:
-        lines.append("Imported:")
-        for kind in KINDS:
-            c = result.counts.get(kind, {})
-            lines.append(
-                f"  {KIND_LABELS[kind]}: {c.get('created', 0)} created, "
-                f"{c.get('updated', 0)} updated, {c.get('unchanged', 0)} unchanged"
-                + (f", {c['skipped']} skipped" if c.get("skipped") else "")
-            )
-    else:
-        lines.append(f"Nothing was imported: {result.error_count} problem(s) to fix.")
-        for error in result.errors:
-            where = f"{error['file']} line {error['line']}" if error.get("line") else error["file"]
-            if error.get("text_line") and error["text_line"] != error.get("line"):
-                where += f" (text line {error['text_line']})"
-            column = f", column {error['column']}" if error.get("column") else ""
-            value = f", value {error['value']!r}" if error.get("value") else ""
-            lines.append(f"  {where}{column}{value}: {error['message']}")
-        if result.error_count > len(result.errors):
-            lines.append(f"  … and {result.error_count - len(result.errors)} more.")
-        lines.append(LINE_NOTE)
-    lines.extend(f"Note: {note}" for note in result.notes)
-    return "\n".join(lines)
 
 
 def prepare_files(
@@ -142,7 +107,8 @@ def prepare_files(
         f"{name}: two files have this name; rename one."
         for name in sorted({n for n in names if names.count(n) > 1})
     )
-    problems.extend(f"{s.name}: {s.status}" for s in sources if not s.ready)
+    skipped = {id(s) for s in skipped_sources(sources)}  # not recognised beside recognised files
+    problems.extend(f"{s.name}: {s.status}" for s in sources if not (s.ready or id(s) in skipped))
     return sources, problems
 
 
@@ -165,7 +131,15 @@ class Importer:
         self.progress = progress
         self.errors: list[dict] = []
         self.error_count = 0
-        self.ledger = Ledger(workspace_id=workspace_id, report_problem=self._problem)
+        self.warnings: list[dict] = []
+        self.warning_count = 0
+        # A migrated org's deals opened "after" they closed are kept, each one a warning.
+        self.ledger = Ledger(
+            workspace_id=workspace_id,
+            report_problem=self._problem,
+            report_warning=self._warning,
+            created_after_close_unknown=True,
+        )
         self.rows: dict[str, int] = {}
         self.parsers: dict[str, RowParser] = {}
         self.stage_aliases = stage_alias_map(workspace=workspace_id)
@@ -182,17 +156,12 @@ class Importer:
     def _problem(self, parser: RowParser, parsed: Parsed, problem: CellProblem) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
-            row = parsed.row
-            self.errors.append(
-                {
-                    "file": parser.source.name,
-                    "line": row.line,
-                    "text_line": row.text_line,
-                    "column": problem.column,
-                    "value": problem.value[:200],
-                    "message": problem.message,
-                }
-            )
+            self.errors.append(_row_entry(parser, parsed, problem))
+
+    def _warning(self, parser: RowParser, parsed: Parsed, problem: CellProblem) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_ERRORS:
+            self.warnings.append(_row_entry(parser, parsed, problem))
 
     def _file_problem(self, source: SourceFile, message: str) -> None:
         self.error_count += 1
@@ -429,7 +398,29 @@ class Importer:
         counts = {k: t.as_dict() for k, t in self.ledger.counts.items()}
         if not ok:
             counts = {k: {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0} for k in counts}
-        return ImportResult(ok, counts, self.errors, self.error_count, notes, files, self.rows)
+        warnings, warning_count = (self.warnings, self.warning_count) if ok else ([], 0)
+        return ImportResult(
+            ok,
+            counts,
+            self.errors,
+            self.error_count,
+            notes,
+            files,
+            self.rows,
+            warnings=warnings,
+            warning_count=warning_count,
+        )
+
+
+def _row_entry(parser: RowParser, parsed: Parsed, problem: CellProblem) -> dict:
+    return {
+        "file": parser.source.name,
+        "line": parsed.row.line,
+        "text_line": parsed.row.text_line,
+        "column": problem.column,
+        "value": problem.value[:200],
+        "message": problem.message,
+    }
 
 
 def import_run(
@@ -450,6 +441,8 @@ def import_run(
     sources, problems = prepare_files(files, mapping)
     if problems:
         raise ImportRefused(problems)
+    skipped = skipped_sources(sources)
+    sources = [s for s in sources if s not in skipped]
     try:
         for source in sources:
             RowParser(source)  # validates value overrides of the mapping
@@ -457,7 +450,12 @@ def import_run(
         raise ImportRefused(exc.messages) from exc
     workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
     try:
-        return Importer(workspace_id, sources, progress).run()
+        result = Importer(workspace_id, sources, progress).run()
     except DatabaseError:
         logger.exception("import into workspace %s failed", workspace_id)
         raise
+    result.skipped = [s.name for s in skipped]
+    blank = {"line": None, "text_line": None, "column": "", "value": "", "message": SKIPPED}
+    result.warnings[:0] = [{"file": s.name, **blank} for s in skipped]
+    result.warning_count += len(skipped)
+    return result

@@ -3,6 +3,7 @@
 
 from .imports import (
     ImportDetailView,
+    ImportFileRemoveView,
     ImportListView,
     ImportMapView,
     ImportRunView,
@@ -23,6 +24,7 @@ from .stage_values import StageValuesView
 
 __all__ = [
     "ImportDetailView",
+    "ImportFileRemoveView",
     "ImportListView",
     "ImportMapView",
     "ImportRunView",

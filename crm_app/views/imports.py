@@ -7,22 +7,31 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView, View
 
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
 from crm_app.forms import MappingForm, UploadForm
 from crm_app.ingest.recognition import KIND_LABELS, KINDS
-from crm_app.ingest.sources import guesses
+from crm_app.ingest.sources import guesses, skipped_sources
 from crm_app.models import ImportJob
 from crm_app.selectors import (
     import_job_get,
     import_job_list,
     import_job_problems,
     import_job_sources,
+    import_job_warnings,
 )
-from crm_app.services.import_jobs import import_job_create, import_job_map_file, import_job_start
+from crm_app.services.import_jobs import (
+    import_job_create,
+    import_job_map_file,
+    import_job_remove_file,
+    import_job_start,
+)
 from crm_app.services.progress import progress_read
+from crm_app.uploads import import_upload_limit
 
 WRITE_ROLES = ("sales",)
 HISTORY = 50
@@ -38,11 +47,25 @@ class ImportPageMixin(WorkspaceViewMixin):
             raise Http404("No such import in this workspace.") from exc
 
 
+# The size limit must see the upload as it streams in, before anything reads the body; the CSRF
+# middleware reads it, so this view checks CSRF itself, once the limit is in place.
+@method_decorator(csrf_exempt, name="dispatch")
 class ImportListView(ImportPageMixin, FormView):
     """Upload files; past imports below."""
 
     template_name = "crm_app/imports/list.html"
     form_class = UploadForm
+    upload_limit = None
+
+    def post(self, request, *args, **kwargs):
+        self.upload_limit = import_upload_limit(request)
+        return csrf_protect(super().post)(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.upload_limit is not None:
+            kwargs["refusal"] = self.upload_limit.refusal
+        return kwargs
 
     def get_context_data(self, **kwargs):
         jobs = list(import_job_list(workspace=self.workspace)[:HISTORY])
@@ -67,17 +90,22 @@ class ImportDetailView(ImportPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = self.get_job()
         sources = import_job_sources(job)
+        skipped = {id(source) for source in skipped_sources(sources)}
         rows = {data.get("name"): data.get("rows") for data in job.files}
         percent, message = progress_read(job)
         counts = [(KIND_LABELS[kind], job.counts.get(kind, {})) for kind in KINDS if job.counts]
         return super().get_context_data(
             job=job,
-            files=[(index, source, rows.get(source.name)) for index, source in enumerate(sources)],
+            files=[
+                (index, source, rows.get(source.name), id(source) in skipped)
+                for index, source in enumerate(sources)
+            ],
             problems=import_job_problems(job) if job.state == job.State.DRAFT else [],
             percent=percent,
             progress_message=message,
             counts=counts,
             errors_shown=job.errors,
+            warnings=import_job_warnings(job),
             **kwargs,
         )
 
@@ -148,6 +176,26 @@ class ImportRunView(ImportPageMixin, View):
             import_job_start(job=job)
         except ApplicationError as exc:
             messages.error(request, exc.message)
+        return redirect("import-detail", pk=job.pk)
+
+
+class ImportFileRemoveView(ImportPageMixin, View):
+    """Take one file out of a draft (POST); the last one takes the draft with it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        name = request.POST.get("name", "")
+        try:
+            kept = import_job_remove_file(job=job, index=self.kwargs["index"], name=name)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("import-detail", pk=job.pk)
+        if kept is None:
+            messages.success(request, f"{name or 'The file'} removed: the import had no other.")
+            return redirect("import-list")
+        messages.success(request, f"{name or 'The file'} removed from this import.")
         return redirect("import-detail", pk=job.pk)
 
 

@@ -126,3 +126,47 @@ def test_the_progress_bar_follows_a_running_import(page, page_log, live_server, 
     expect(page.get_by_test_id("import-progress")).to_have_attribute("value", "100")
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
+
+
+def test_sales_lead_imports_a_whole_export_folder(page, page_log, live_server, sales_lead):
+    """All eight files of the export folder: the price books, products and line items are
+    skipped (Run import stays enabled), one is removed from the draft, and the report lists the
+    files skipped as warnings."""
+    _, workspace = sales_lead
+    folder = acceptance_dir() / "salesforce_cpq_demo_export"
+    everything = sorted(folder.glob("*.csv"))
+    assert len(everything) == 8
+    _sign_in(page, "/imports/")
+
+    page.get_by_label("CSV files").set_input_files([str(p) for p in everything])
+    page.get_by_test_id("upload-submit").click()
+
+    expect(page).to_have_url(re.compile(r"/imports/\d+/$"))
+    expect(page.get_by_test_id("import-file")).to_have_count(8)
+    expect(page.get_by_test_id("file-skipped")).to_have_count(4)
+    expect(page.get_by_test_id("import-problems")).to_have_count(0)
+    expect(page.get_by_test_id("run-import")).to_be_enabled()
+
+    pricebook = page.locator("[data-testid='import-file'][data-file='Pricebook2.csv']")
+    pricebook.get_by_test_id("remove-file").click()
+    expect(page.get_by_text("Pricebook2.csv removed from this import.")).to_be_visible()
+    expect(page.get_by_test_id("import-file")).to_have_count(7)
+    expect(page.get_by_test_id("file-skipped")).to_have_count(3)
+
+    page.get_by_test_id("run-import").click()
+
+    expect(page.get_by_test_id("import-state")).to_have_text("Imported")
+    deals = len(read_rows(folder / "Opportunity.csv"))
+    expect(
+        page.get_by_test_id("import-counts").locator(
+            "tr[data-kind='Deals'] [data-testid='count-created']"
+        )
+    ).to_have_text(f"{deals:,}")
+    warnings = page.get_by_test_id("import-warning")
+    expect(warnings).to_have_count(3)
+    for name in ("OpportunityLineItem.csv", "PricebookEntry.csv", "Product2.csv"):
+        expect(page.get_by_test_id("import-warnings")).to_contain_text(name)
+    expect(page.get_by_test_id("import-warnings")).to_contain_text("skipped")
+    assert Deal.objects.filter(workspace=workspace).count() == deals
+    assert page_log.console_errors == []
+    assert page_log.foreign_requests == []

@@ -93,8 +93,10 @@ class Ledger:
     moved_contacts: int = 0
     notes: Counter[str] = field(default_factory=Counter)
     # A deal opened after its close date (a migrated org's load date): keep it with the opening
-    # date unknown, and say so in a note, instead of refusing the row (the live sync).
+    # date unknown, and say so in a note, instead of refusing the row (the live sync, CSV imports).
     created_after_close_unknown: bool = False
+    # Where a row kept with a caveat is reported (the CSV import's warnings); None: notes only.
+    report_warning: Callable[[RowParser, Parsed, CellProblem], None] | None = None
 
 
 def row_where(parser: RowParser, parsed: Parsed) -> str:
@@ -166,6 +168,14 @@ class Writer:
         self.ledger.report_problem(
             parser, parsed, CellProblem(name, parser.column(name), str(value), message)
         )
+
+    def warning(
+        self, parser: RowParser, parsed: Parsed, name: str, value: object, message: str
+    ) -> None:
+        if self.ledger.report_warning is not None:
+            self.ledger.report_warning(
+                parser, parsed, CellProblem(name, parser.column(name), str(value), message)
+            )
 
     def claim_ids(self, parser: RowParser, batch: list[Parsed]) -> list[Parsed]:
         """Rows whose external id is new to this import; repeats are row errors."""

@@ -60,12 +60,22 @@ class DealWriter(Writer):
             created_on = data.get("created_on", obj.created_on if obj else None)
             close_date = data.get("close_date", obj.close_date if obj else None)
             late = bool(created_on and close_date and close_date < created_on)
-            if late and self.ledger.created_after_close_unknown:
+            # Only the row's own opening date: one already in DealLens is not a load date.
+            if late and self.ledger.created_after_close_unknown and "created_on" in data:
                 data["created_on"] = None
                 self.ledger.notes[
                     "deals opened after their close date (a data migration's load date): "
                     "opening date left unknown"
                 ] += 1
+                self.warning(
+                    parser,
+                    parsed,
+                    "created_on",
+                    str(created_on),  # dates print as ISO 8601
+                    f"Opened {created_on}, after its close date {close_date} (a data "
+                    "migration's load date?): imported with the opening date unknown, so it is "
+                    "left out of cycle times.",
+                )
                 created_on = None
             if created_on and close_date and close_date < created_on:
                 self.problem(
