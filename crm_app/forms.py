@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 
 from common.exceptions import ApplicationError
-from crm_app.ingest.recognition import FIELDS, KIND_LABELS, KINDS
+from crm_app.ingest.recognition import FIELDS, KIND_LABELS, KINDS, SEGMENT_FIELDS, is_custom
 from crm_app.ingest.sources import SourceFile
 from crm_app.models import CrmConnection, CrmKind
 from crm_app.services.connections import CREDENTIAL_KEYS
@@ -72,7 +72,12 @@ class MappingForm(forms.Form):
         self.fields["kind"].initial = kind
         self.fields["skip_incomplete"].initial = source.skip_incomplete
         self.fields["day_first"].initial = source.day_first
-        choices = [(NOT_IN_FILE, "— not in this file —")] + [(h, h) for h in source.headers]
+        # Any column may fill any field; custom fields (…__c) say so, since a segment such as
+        # lifecycle often lives in one.
+        choices = [(NOT_IN_FILE, "— not in this file —")] + [
+            (h, f"{h} (custom field)" if is_custom(h) else h) for h in source.headers
+        ]
+        segments = set(SEGMENT_FIELDS.values()) if kind == "account" else set()
         self.field_defs = [f for f in FIELDS[kind] if f.name != "deleted"]
         for field_def in self.field_defs:
             initial = columns.get(field_def.name)
@@ -85,7 +90,8 @@ class MappingForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=initial or NOT_IN_FILE,
-                help_text=field_def.help,
+                help_text=field_def.help
+                or ("Any column, custom fields included." if field_def.name in segments else ""),
             )
 
     def column_fields(self):

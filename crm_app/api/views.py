@@ -46,7 +46,8 @@ class ImportFileSerializer(serializers.Serializer):
     )
     ignored = serializers.ListField(child=serializers.CharField())
     custom = serializers.ListField(
-        child=serializers.CharField(), help_text="Custom fields (…__c), ignored."
+        child=serializers.CharField(),
+        help_text="Custom fields (…__c) not mapped to a field; segment_fields can map them.",
     )
     status = serializers.CharField(help_text='"Ready", or what stops the file.')
     skipped = serializers.BooleanField(
@@ -178,7 +179,10 @@ class ImportCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text='JSON keyed by file name: {"pipeline.csv": {"kind": "deal", "columns": '
         '{"external_id": "id", "account": "account", "name": "title"}, "values": {"stage": '
-        '{"Engaging": "evaluation"}}, "skip_incomplete": false, "day_first": false}}',
+        '{"Engaging": "evaluation"}}, "skip_incomplete": false, "day_first": false}}. '
+        '"segment_fields" names the column of the accounts files, custom fields included, '
+        'that fills lifecycle, industry, size, region or infrastructure: {"segment_fields": '
+        '{"lifecycle": "Customer_Status__c"}, "Opportunity.csv": {…}}.',
     )
 
     def validate_mapping(self, value: str):

@@ -56,6 +56,15 @@ def _load_fields() -> tuple[tuple[str, ...], dict[str, tuple[Field, ...]]]:
 
 RECORD_ID, FIELDS = _load_fields()
 FIELD_BY_NAME = {kind: {f.name: f for f in fields} for kind, fields in FIELDS.items()}
+# The account fields that segment accounts, by the names a CRM connection's segment_fields use:
+# a mapping may give any column for them, custom fields (…__c) included.
+SEGMENT_FIELDS = {
+    "lifecycle": "lifecycle",
+    "industry": "industry",
+    "size": "employee_count",
+    "region": "region",
+    "infrastructure": "infrastructure",
+}
 
 
 def header_key(header: str) -> str:

@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 from .recognition import (
+    ACCOUNT,
     FIELD_BY_NAME,
     KIND_LABELS,
     KINDS,
+    SEGMENT_FIELDS,
     assign_columns,
     guess,
     guess_kind,
@@ -214,6 +216,8 @@ def apply_mapping(source: SourceFile, entry: object) -> None:
         columns = {}
     fields = FIELD_BY_NAME[kind]
     for name, spec in columns.items():
+        if kind == ACCOUNT:
+            name = SEGMENT_FIELDS.get(name, name)  # "size" is the employee count
         if name not in fields:
             problems.append(
                 f"{source.name}: {name!r} is not a field of {KIND_LABELS[kind].lower()} "
@@ -248,6 +252,11 @@ def apply_mapping(source: SourceFile, entry: object) -> None:
     source.day_first = bool(entry.get("day_first", source.day_first))
     if problems:
         raise MappingError(problems)
+    _mark_unused(source)
+    source.mapped = True
+
+
+def _mark_unused(source: SourceFile) -> None:
     used = set()
     for spec in source.columns.values():
         if isinstance(spec, str):
@@ -255,7 +264,64 @@ def apply_mapping(source: SourceFile, entry: object) -> None:
         elif isinstance(spec, list):
             used.update(spec)
     source.ignored, source.custom = split_unused(source.headers, used)
-    source.mapped = True
+
+
+def apply_segment_fields(
+    source: SourceFile, segment_fields: dict[str, str], keep: set[str]
+) -> set[str]:
+    """An import's ``segment_fields`` (``{"lifecycle": "Customer_Status__c", …}``) on one
+    account file: each names the column that fills that segment field, custom fields included;
+    fields in ``keep`` (the file's own mapping named them) stay. Returns the keys it placed."""
+    placed = set()
+    for key, header in segment_fields.items():
+        target = SEGMENT_FIELDS[key]
+        found = _find_header(source, header)
+        if target in keep:
+            placed.add(key)  # the file's own mapping chose its column
+        elif found is not None:
+            source.columns[target] = found
+            placed.add(key)
+    if placed:
+        _mark_unused(source)
+    return placed
+
+
+def segment_fields_clean(mapping: object) -> tuple[dict[str, str], list[str]]:
+    """A mapping's ``segment_fields``, checked: (segment key → column, problems)."""
+    raw = mapping.get("segment_fields") if isinstance(mapping, dict) else None
+    if raw is None:
+        return {}, []
+    keys = ", ".join(SEGMENT_FIELDS)
+    if not isinstance(raw, dict):
+        return {}, [f"segment_fields must map a segment field ({keys}) to a column name."]
+    clean, problems = {}, []
+    for key, header in raw.items():
+        if key not in SEGMENT_FIELDS:
+            problems.append(f"segment_fields: {key!r} is not a segment field ({keys}).")
+        elif not isinstance(header, str) or not header.strip():
+            problems.append(f"segment_fields: {key}: give a column name.")
+        else:
+            clean[key] = header.strip()
+    return clean, problems
+
+
+def apply_segment_mapping(sources: list[SourceFile], mapping: dict[str, Any] | None) -> list[str]:
+    """Apply a mapping's ``segment_fields`` to the account files (after their own mapping,
+    whose columns win); returns the problems, such as a column no accounts file has."""
+    segments, problems = segment_fields_clean(mapping)
+    placed: set[str] = set()
+    for source in sources:
+        if segments and source.kind == ACCOUNT and not source.problem:
+            entry = mapping_for(mapping, source.name)
+            named = entry.get("columns") if isinstance(entry, dict) else None
+            keep = {SEGMENT_FIELDS.get(str(n), str(n)) for n in named or {}}
+            placed |= apply_segment_fields(source, segments, keep)
+    problems.extend(
+        f"segment_fields: no accounts file has a column {header!r} (for {key})."
+        for key, header in segments.items()
+        if key not in placed
+    )
+    return problems
 
 
 def mapping_for(mapping: dict[str, Any] | None, name: str) -> object:

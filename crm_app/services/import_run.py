@@ -28,6 +28,7 @@ from crm_app.ingest.sources import (
     RowReader,
     SourceFile,
     apply_mapping,
+    apply_segment_mapping,
     inspect,
     mapping_for,
     skipped_sources,
@@ -102,6 +103,7 @@ def prepare_files(
             except MappingError as exc:
                 problems.extend(exc.messages)
         sources.append(source)
+    problems.extend(apply_segment_mapping(sources, mapping))
     names = [s.name for s in sources]
     problems.extend(
         f"{name}: two files have this name; rename one."
