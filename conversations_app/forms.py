@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts_app.models import Workspace
+from common.limits import NOTES_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from deals_app.forms import _FilterForm
 from deals_app.models import Conversation, Deal, LossReason
 from deals_app.selectors import DIMENSIONS
@@ -62,8 +63,10 @@ class ConversationLogForm(forms.Form):
     )
     notes = forms.CharField(
         required=False,
+        max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Markdown: **bold**, - lists, [links](https://…).",
+        help_text=f"Markdown: **bold**, - lists, [links](https://…). Up to {NOTES_MAX_LENGTH:,} "
+        "characters.",
     )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", required=False, min_value=0, max_value=24 * 60
@@ -162,7 +165,7 @@ class EvidenceRowForm(_RowForm):
     content_fields = ("assumption", "quote")
     assumption = forms.ModelChoiceField(queryset=Assumption.objects.none())
     verdict = forms.ChoiceField(choices=Evidence.Verdict.choices)
-    quote = forms.CharField(required=False, max_length=2000)
+    quote = forms.CharField(required=False, max_length=SHORT_TEXT_MAX_LENGTH)
 
 
 class MentionRowForm(_RowForm):
@@ -172,7 +175,7 @@ class MentionRowForm(_RowForm):
     )
     new_feature_title = forms.CharField(max_length=255, required=False, label="or new feature")
     importance = forms.ChoiceField(choices=FeatureMention.Importance.choices, initial="important")
-    quote = forms.CharField(required=False, max_length=2000)
+    quote = forms.CharField(required=False, max_length=SHORT_TEXT_MAX_LENGTH)
 
     def clean(self):
         cleaned = super().clean()
@@ -262,7 +265,8 @@ def log_formsets(*, workspace: Workspace, data=None, initial: dict | None = None
 
 
 class MarkdownPreviewForm(forms.Form):
-    notes = forms.CharField(required=False, max_length=100_000, strip=False)
+    # The same bound as the notes themselves: no preview of what could not be saved.
+    notes = forms.CharField(required=False, max_length=NOTES_MAX_LENGTH, strip=False)
 
 
 def today() -> dt.date:

@@ -1,9 +1,11 @@
 """The people: persona archetypes, contacts at accounts, and who champions to whom."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 
+from common.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from common.models import CrmRecordMixin, WorkspaceOwnedModel
 
 
@@ -18,8 +20,12 @@ class Persona(WorkspaceOwnedModel):
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    goals = models.TextField(blank=True)
-    pains = models.TextField(blank=True)
+    goals = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
+    pains = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     success_metric = models.CharField(
         max_length=200, blank=True, help_text='What this persona is measured on ("MTTR").'
     )
@@ -132,7 +138,11 @@ class Advocacy(WorkspaceOwnedModel):
 
     advocate = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="advocating")
     audience = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="advocated_by")
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX_LENGTH)],
+    )
 
     class Meta:
         verbose_name_plural = "advocacies"

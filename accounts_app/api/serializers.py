@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts_app.api.base import WorkspaceModelSerializer
 from accounts_app.models import Account, Membership, Segment
+from common.limits import TEXT_MAX_LENGTH
 from common.parsers import JSONField
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -48,6 +49,8 @@ class SegmentSerializer(WorkspaceModelSerializer):
         model = Segment
         fields = ["id", "name", "description", "filters", *TIMESTAMPS]
         read_only_fields = TIMESTAMPS
+        # The model's TextField has no bound of its own yet; the API holds it to the limit.
+        extra_kwargs = {"description": {"max_length": TEXT_MAX_LENGTH}}
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView, View
 
 from accounts_app.scoping import WorkspaceViewMixin
 from common.exceptions import ApplicationError
+from common.limits import NOTES_MAX_LENGTH
 from deals_app.models import Conversation
 from deals_app.services import action_item_update, conversation_delete
 from insights_app.templatetags.markdown import render_markdown
@@ -259,7 +260,9 @@ class NotesPreviewView(_WriterOnlyMixin, View):
         form = MarkdownPreviewForm(request.POST)
         if not form.is_valid():
             return HttpResponse(
-                '<p class="field-error">The notes are too long to preview.</p>', status=400
+                '<p class="field-error">The notes are too long to preview: notes may have up to '
+                f"{NOTES_MAX_LENGTH:,} characters.</p>",
+                status=400,
             )
         html = notes_preview_html(form.cleaned_data["notes"])
         return HttpResponse(html, content_type="text/html; charset=utf-8")

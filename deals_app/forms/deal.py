@@ -5,6 +5,7 @@ Forms validate shape only; the services they feed enforce the business rules (ST
 
 from django import forms
 
+from common.limits import TEXT_MAX_LENGTH
 from deals_app.models import Deal, LossReason, ScorecardItem
 
 AUTO = ""
@@ -32,7 +33,9 @@ class CloseDealForm(forms.Form):
     outcome = forms.ChoiceField(choices=[("won", "Won"), ("lost", "Lost")])
     close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     loss_reason = forms.ChoiceField(choices=[("", "—"), *LossReason.choices], required=False)
-    loss_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    loss_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX_LENGTH
+    )
     competitor = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.limits import NOTES_MAX_LENGTH
 from common.models import WorkspaceOwnedModel
 
 from .deals import Deal, LossReason
@@ -75,7 +77,12 @@ class Conversation(WorkspaceOwnedModel):
         related_name="logged_conversations",
     )
     title = models.CharField(max_length=255)
-    notes = models.TextField(blank=True, help_text="Plain text or Markdown.")
+    notes = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
+        help_text="Plain text or Markdown.",
+    )
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     sentiment = models.CharField(
         max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL

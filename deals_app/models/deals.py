@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from common.limits import TEXT_MAX_LENGTH
 from common.models import CrmRecordMixin, WorkspaceOwnedModel
 
 
@@ -66,7 +67,9 @@ class Deal(CrmRecordMixin, WorkspaceOwnedModel):  # type: ignore[misc]  # object
         related_name="owned_deals",
     )
     loss_reason = models.CharField(max_length=30, choices=LossReason.choices, blank=True)
-    loss_notes = models.TextField(blank=True)
+    loss_notes = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     competitor = models.CharField(max_length=200, blank=True)
     cost_of_sale = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]

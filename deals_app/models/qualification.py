@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from common.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from common.models import WorkspaceOwnedModel
 
 from .deals import Deal
@@ -23,7 +24,9 @@ class BusinessCase(WorkspaceOwnedModel):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="business_cases")
     metric = models.CharField(max_length=20, choices=Metric.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     estimated_annual_value = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -84,7 +87,11 @@ class ScorecardItem(WorkspaceOwnedModel):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="scorecard_items")
     key = models.CharField(max_length=20, choices=Key.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX_LENGTH)],
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

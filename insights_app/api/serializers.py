@@ -3,9 +3,13 @@
 from rest_framework import serializers
 
 from accounts_app.api.base import WorkspaceModelSerializer
+from common.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
 
 TIMESTAMPS = ("created_at", "updated_at")
+# The models' text fields carry no bound of their own yet; the API holds them to the documented
+# limits (common.limits, docs/api.md), as the forms do.
+SHORT_TEXT = {"max_length": SHORT_TEXT_MAX_LENGTH}
 
 
 class AssumptionSerializer(WorkspaceModelSerializer):
@@ -33,6 +37,7 @@ class AssumptionSerializer(WorkspaceModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = ["created_by", *TIMESTAMPS]
+        extra_kwargs = {"statement": SHORT_TEXT}
 
     def get_status(self, obj) -> str:
         return str(Assumption.status_for(obj.supports, obj.contradicts))
@@ -55,6 +60,7 @@ class EvidenceSerializer(WorkspaceModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = TIMESTAMPS
+        extra_kwargs = {"quote": SHORT_TEXT}
 
 
 class FeatureRequestSerializer(WorkspaceModelSerializer):
@@ -75,6 +81,7 @@ class FeatureRequestSerializer(WorkspaceModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = TIMESTAMPS
+        extra_kwargs = {"description": {"max_length": TEXT_MAX_LENGTH}}
         validators: list = []
 
 
@@ -103,3 +110,4 @@ class FeatureMentionSerializer(WorkspaceModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = TIMESTAMPS
+        extra_kwargs = {"quote": SHORT_TEXT}
