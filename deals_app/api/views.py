@@ -187,7 +187,9 @@ class DealViewSet(WorkspaceModelViewSet):
         "`buyer_not_engaged` (no economic buyer engaged in the last 30 days), `champion_left`, "
         "`opponent_in_power` (an opponent as economic buyer, decision maker or executive "
         "sponsor), `no_path_to_buyer` (no chain of advocacy or reporting lines from any "
-        "champion to any economic buyer). Each with a sentence naming the people.",
+        "champion still there to any economic buyer; a chain through someone who opposes the "
+        "deal or has left does not count, and the sentence names them). Each with a sentence "
+        "naming the people.",
         responses={200: RisksSerializer},
     )
     @action(detail=True, methods=["get"], url_path="risks", filterset_class=None)

@@ -8,6 +8,7 @@ per-deal readers here and the batched risk reader in ``risks.py`` share one set 
 import datetime as dt
 from collections import deque
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -144,8 +145,14 @@ class InfluenceGraph:
             graph.setdefault(advocate, []).append(audience)
         return graph
 
-    def path(self, sources: list[int], targets: set[int]) -> list[int] | None:
-        """Shortest path from any source to any target (breadth-first), or None."""
+    def path(
+        self, sources: list[int], targets: set[int], blocked: AbstractSet[int] = frozenset()
+    ) -> list[int] | None:
+        """Shortest path from any source to any target (breadth-first), or None.
+
+        A ``blocked`` contact cannot stand inside a path: it may still end one (as a target);
+        the sources are taken as given.
+        """
         graph = self.successors()
         previous: dict[int, int | None] = {s: None for s in sources}
         queue = deque(sources)
@@ -157,10 +164,34 @@ class InfluenceGraph:
                     path.append(step)
                 return path[::-1]
             for nxt in graph.get(node, ()):
-                if nxt not in previous:
+                if nxt not in previous and (nxt in targets or nxt not in blocked):
                     previous[nxt] = node
                     queue.append(nxt)
         return None
+
+    def reachable(
+        self, sources: Iterable[int], *, stop: AbstractSet[int] = frozenset(), backwards=False
+    ) -> set[int]:
+        """Everyone reachable from ``sources`` (themselves included), blocks ignored; a contact
+        in ``stop`` is reached but not gone through. ``backwards``: who can reach the sources."""
+        graph: dict[int, list[int]] = self.successors()
+        if backwards:
+            reverse: dict[int, list[int]] = {}
+            for node, nexts in graph.items():
+                for nxt in nexts:
+                    reverse.setdefault(nxt, []).append(node)
+            graph = reverse
+        seen = set(sources)
+        queue = deque(seen)
+        while queue:
+            node = queue.popleft()
+            if node in stop:
+                continue
+            for nxt in graph.get(node, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
 
 
 # The contact columns an influence graph reads, in the order graph_from_rows expects them.
@@ -238,32 +269,98 @@ class Edge:
 @dataclass
 class PersonaMap:
     """The deal's people as a graph: nodes (people with roles, and anyone on the path from a
-    champion to the economic buyer), reporting and advocacy edges among them, and gaps."""
+    champion to the economic buyer, or on the shortest blocked one when no path is open),
+    reporting and advocacy edges among them, and gaps."""
 
     nodes: list[Person]
     edges: list[Edge]
     gaps: list[str]
     path: list[int] | None
+    # Without an open path: the shortest blocked one and who blocks it (see ``Route``).
+    blocked_path: list[int] | None = None
+    blockers: list[Person] = field(default_factory=list)
+
+
+def blocks_path(person: Person) -> bool:
+    """Whether a contact breaks a champion-to-buyer path that runs through them (PRODUCT.md §5):
+    they have left the company, or oppose this deal. A stance belongs to a role on this deal:
+    a contact holding several roles opposes it when any of them has the stance ``opponent``
+    (as ``Person.stance``); a contact without a role on this deal has no stance here."""
+    return person.has_left or DealRole.Stance.OPPONENT in person.stances
+
+
+def why_blocked(person: Person) -> str:
+    """Why ``person`` blocks a path, in words: "opponent", "has left" or both."""
+    reasons = []
+    if DealRole.Stance.OPPONENT in person.stances:
+        reasons.append("opponent")
+    if person.has_left:
+        reasons.append("has left")
+    return ", ".join(reasons)
+
+
+@dataclass
+class Route:
+    """The champion's-champion chain to the economic buyer (PRODUCT.md §5).
+
+    Paths start at a champion still at the company (one who left is ``champion_left``; a deal
+    whose champions have all left needs a new one before a path means anything) and end at an
+    economic buyer. ``path``: the shortest open one, with nobody inside it who opposes the deal
+    or has left (its ends are not judged by it: an opposing buyer is ``opponent_in_power``).
+    Without one, ``blocked_path`` is the shortest path blocked people stand in, and
+    ``blockers`` everyone standing in such a path (every path has one of them), in the order
+    of the blocked path, then by name; both empty when no path exists at all. ``missing``:
+    there are a buyer and a champion still there, and no open path — ``no_path_to_buyer``.
+    """
+
+    path: list[int] | None = None
+    blocked_path: list[int] | None = None
+    blockers: list[Person] = field(default_factory=list)
+    missing: bool = False
+
+
+def champion_buyer_route(people: DealPeople, graph: InfluenceGraph) -> Route:
+    """The deal's route from a champion to an economic buyer (see ``Route``); no query."""
+    starts = [p.contact for p in people.holders(DealRole.Role.CHAMPION) if not p.has_left]
+    buyers = {p.contact for p in people.holders(DealRole.Role.ECONOMIC_BUYER)}
+    if not starts or not buyers:
+        return Route()
+    known = {**graph.names, **people.people}
+    # Nobody who blocks may stand inside a path; a buyer ends it, a start begins it.
+    blocked = {pk for pk, p in known.items() if blocks_path(p) and pk not in buyers}.difference(
+        starts
+    )
+    path = graph.path(starts, buyers, blocked)
+    if path is not None:
+        return Route(path=path)
+    blocked_path = graph.path(starts, buyers)
+    if blocked_path is None:
+        return Route(missing=True)
+    # Blockers stand between a champion and a buyer: reachable from a champion (not through a
+    # buyer, where a path ends) and able to reach a buyer.
+    ahead = graph.reachable(starts, stop=buyers)
+    behind = graph.reachable(buyers, backwards=True)
+    order = {pk: i for i, pk in enumerate(blocked_path)}
+    blockers = sorted(
+        (known[pk] for pk in blocked & ahead & behind),
+        key=lambda p: (order.get(p.contact, len(order)), p.name, p.contact),
+    )
+    return Route(blocked_path=blocked_path, blockers=blockers, missing=True)
 
 
 def champion_buyer_path(people: DealPeople, graph: InfluenceGraph) -> list[int] | None:
-    """The shortest champion-to-economic-buyer path, or None (also when either is missing)."""
-    champions = [p.contact for p in people.holders(DealRole.Role.CHAMPION)]
-    buyers = {p.contact for p in people.holders(DealRole.Role.ECONOMIC_BUYER)}
-    if not champions or not buyers:
-        return None
-    return graph.path(champions, buyers)
+    """The shortest open champion-to-economic-buyer path, or None (also when either is
+    missing); see ``champion_buyer_route``."""
+    return champion_buyer_route(people, graph).path
 
 
-def _gaps(people: DealPeople, path: list[int] | None) -> list[str]:
-    has_buyer = bool(people.holders(DealRole.Role.ECONOMIC_BUYER))
-    has_champion = bool(people.holders(DealRole.Role.CHAMPION))
+def _gaps(people: DealPeople, route: Route) -> list[str]:
     gaps = []
-    if not has_buyer:
+    if not people.holders(DealRole.Role.ECONOMIC_BUYER):
         gaps.append("no_economic_buyer")
-    if not has_champion:
+    if not people.holders(DealRole.Role.CHAMPION):
         gaps.append("no_champion")
-    if has_buyer and has_champion and path is None:
+    if route.missing:
         gaps.append("no_path_to_buyer")
     return gaps
 
@@ -277,13 +374,14 @@ def deal_persona_map(
         people = deal_people(deal=deal)
     if graph is None:
         graph = deal_influence_graph(deal=deal, people=people)
-    path = champion_buyer_path(people, graph)
+    route = champion_buyer_route(people, graph)
+    path = route.path
     nodes = list(people.people.values())
-    nodes.extend(
-        graph.names[contact]
-        for contact in path or ()
-        if contact not in people.people and contact in graph.names
-    )
+    on_map = set(people.people)
+    for contact in (*(path or ()), *(route.blocked_path or ())):
+        if contact not in on_map and contact in graph.names:
+            on_map.add(contact)
+            nodes.append(graph.names[contact])
     shown = {n.contact for n in nodes}
     edges = [
         Edge(n.contact, n.reports_to, "reports_to")
@@ -295,7 +393,14 @@ def deal_persona_map(
         if advocate in shown and audience in shown and (advocate, audience) not in seen:
             seen.add((advocate, audience))
             edges.append(Edge(advocate, audience, "advocacy"))
-    return PersonaMap(nodes=nodes, edges=edges, gaps=_gaps(people, path), path=path)
+    return PersonaMap(
+        nodes=nodes,
+        edges=edges,
+        gaps=_gaps(people, route),
+        path=path,
+        blocked_path=route.blocked_path,
+        blockers=route.blockers,
+    )
 
 
 @dataclass

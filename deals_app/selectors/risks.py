@@ -8,7 +8,7 @@ number of them (``RISK_SCAN_LIMIT``) and say so when there are more.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,12 +29,13 @@ from .intelligence import (
     DealPeople,
     InfluenceGraph,
     Person,
-    champion_buyer_path,
+    champion_buyer_route,
     deal_influence_graph,
     deal_people,
     graph_from_rows,
     influence_accounts,
     people_from_roles,
+    why_blocked,
 )
 
 # Every risk code with a short label, most severe first: a deal listed once is listed under
@@ -71,6 +72,12 @@ def _names(people: list[Person], role: str) -> str:
     if len(names) == 1:
         return f"{names[0]} ({label})"
     return f"{', '.join(names[:-1])} and {names[-1]} ({label}s)"
+
+
+def _either(labels: Iterable[str]) -> str:
+    """Labels joined with "or": A; A or B; A, B or C."""
+    items = list(labels)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def risks_from(
@@ -151,16 +158,26 @@ def risks_from(
                 "change their mind before the decision.",
             )
         )
-    if buyers and champions and champion_buyer_path(people, graph) is None:
-        risks.append(
-            Risk(
-                "no_path_to_buyer",
-                f"No path from {_names(champions, Role.CHAMPION)} to "
-                f"{_names(buyers, Role.ECONOMIC_BUYER)}: nobody they advocate to or report to "
-                "leads there. Find who can introduce the champion to the buyer and record "
-                "that advocacy.",
+    route = champion_buyer_route(people, graph)
+    if route.missing:
+        staying = [p for p in champions if not p.has_left]  # where paths start
+        ends = f"{_names(staying, Role.CHAMPION)} to {_names(buyers, Role.ECONOMIC_BUYER)}"
+        if route.blockers:
+            # §5: a path through an opponent or someone who left is no path; name who blocks.
+            who = _either(f"{p.name} ({why_blocked(p)})" for p in route.blockers)
+            opposed = any(DealRole.Stance.OPPONENT in p.stances for p in route.blockers)
+            message = (
+                f"No path from {ends} gets through: every one runs through {who}. "
+                + ("Win the opponent over, or find" if opposed else "Find")
+                + " someone else who can introduce the champion to the buyer and record that "
+                "advocacy."
             )
-        )
+        else:
+            message = (
+                f"No path from {ends}: nobody they advocate to or report to leads there. Find "
+                "who can introduce the champion to the buyer and record that advocacy."
+            )
+        risks.append(Risk("no_path_to_buyer", message))
     return risks
 
 

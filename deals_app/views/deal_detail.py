@@ -27,6 +27,7 @@ from deals_app.selectors import (
     deal_role_get,
     deal_roles_with_contacts,
 )
+from deals_app.selectors.intelligence import PersonaMap, why_blocked
 from deals_app.services import (
     deal_role_create,
     deal_role_delete,
@@ -77,6 +78,22 @@ def _label(contact: Contact, deal: Deal) -> str:
     if contact.has_left:
         label += " (left)"
     return label
+
+
+def _blocked_path(persona_map: PersonaMap) -> list[dict]:
+    """The shortest champion-to-buyer path that someone blocks, step by step, each step with
+    why it blocks ("" for none); empty when a path is open or none exists (PRODUCT.md §5)."""
+    if persona_map.path is not None or not persona_map.blocked_path:
+        return []
+    shown = {n.contact: n for n in persona_map.nodes}
+    blocking = {p.contact for p in persona_map.blockers}
+    return [
+        {
+            "name": shown[contact].name if contact in shown else "someone at another account",
+            "why": why_blocked(shown[contact]) if contact in blocking and contact in shown else "",
+        }
+        for contact in persona_map.blocked_path
+    ]
 
 
 class DealDetailView(WorkspaceViewMixin, TemplateView):
@@ -131,6 +148,7 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
             else:
                 forms[key] = form_class()
         shown_set = {n.contact for n in page.persona_map.nodes}
+        blocked_path = _blocked_path(page.persona_map)
         for_people = {pk: c for pk, c in people.items() if pk in shown_set}
         context = super().get_context_data(**kwargs)
         context.update(
@@ -138,6 +156,7 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
             persona_map=page.persona_map,
             figure=persona_map_figure(page.persona_map, page.details),
             gaps=gaps,
+            blocked_path=blocked_path,
             risks=[
                 {"code": r.code, "message": r.message, "action": RISK_ACTIONS.get(r.code, "")}
                 for r in page.risks
