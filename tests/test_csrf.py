@@ -62,6 +62,7 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "integration-test": [{"pk": w.connection.pk}],
         "integration-sync": [{"pk": w.connection.pk}],
         "integration-delete": [{"pk": w.connection.pk}],
+        "integration-stages": [{"pk": w.connection.pk}],
     }
 
 

@@ -127,6 +127,7 @@ def _cases(mine, theirs) -> dict[str, list[Case]]:
         "integration-test": [Case({"pk": t.connection.pk})],
         "integration-sync": [Case({"pk": t.connection.pk}, data={"full": "1"})],
         "integration-delete": [Case({"pk": t.connection.pk})],
+        "integration-stages": [Case({"pk": t.connection.pk})],
         "integration-progress": [Case({"pk": t.connection.pk}, {"pk": m.connection.pk})],
         "integration-run": [
             Case(

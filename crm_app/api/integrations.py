@@ -277,6 +277,7 @@ class IntegrationViewSet(WorkspaceModelViewSet):
 
     def perform_create(self, serializer):
         data = {"credentials": None, **serializer.validated_data}
+        data.pop("stage_choices", None)  # a new connection has no stages yet (the first sync)
         connection = self._call(connection_create, user=self.request.user, **data)
         serializer.instance = self._reload(connection)
 
