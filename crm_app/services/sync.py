@@ -26,7 +26,8 @@ from common.exceptions import ServiceUnavailable
 from common.services import check_owned
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.connectors.base import Connector, ConnectorError, ObjectSpec
-from crm_app.models import CrmConnection, CrmKind, SyncMark, SyncRun
+from crm_app.ingest import vocabulary
+from crm_app.models import CrmConnection, SyncMark, SyncRun
 from crm_app.selectors import stage_alias_map
 from crm_app.services.connections import connector_for
 from crm_app.services.stages import stage_map_refresh
@@ -198,12 +199,8 @@ class _Engine:
             self.connection.segment_fields,
             lambda crm_id, column, message: self._error(spec, crm_id, column, message),
             source=f"{self.connection.get_kind_display()} API",
-            stage_map=self.stage_map,
-            stage_aliases=(
-                stage_alias_map(workspace=self.ws)
-                if self.connection.kind == CrmKind.SALESFORCE
-                else None
-            ),
+            stage_aliases=self._stage_aliases(),
+            list_unknown_stages=not self.stage_map,
         )
         self._progress(f"Reading {spec.name} records")
         seen = 0
@@ -224,6 +221,13 @@ class _Engine:
                     progress=f"{spec.name}: {seen:,} record(s) read",
                     notes={spec.name: writer.notes()},
                 )
+
+    def _stage_aliases(self) -> dict[str, str]:
+        """What the parser reads a stage value as first: a CRM with pipelines (HubSpot) its
+        stage ids through the connection's stage map, else the admin's workspace aliases."""
+        if self.stage_map:
+            return {vocabulary.normalise(k): v for k, v in self.stage_map.items()}
+        return stage_alias_map(workspace=self.ws)
 
     def _deletions(self, spec: ObjectSpec, mark: SyncMark) -> None:
         since = None if mark.deleted_at is None else mark.deleted_at - self.overlap

@@ -81,8 +81,8 @@ class PageWriter:
         segment_fields: dict[str, str],
         problem: ProblemSink,
         source: str = "Salesforce API",
-        stage_map: dict[str, str] | None = None,
         stage_aliases: dict[str, str] | None = None,
+        list_unknown_stages: bool = False,
     ):
         self.ws, self.spec, self.fields = workspace_id, spec, fields
         self.problem_sink = problem
@@ -95,14 +95,10 @@ class PageWriter:
             columns=columns_for(spec, fields, segment_fields),
         )
         self.parser = RowParser(self.source, stage_aliases)
-        # Stage labels (Salesforce) are listed for an admin when unknown; HubSpot's stage ids
-        # have the connection's stage map instead (None).
-        self.lists_stage_labels = stage_aliases is not None and spec.kind == DEAL
+        # Unknown stage labels (Salesforce) are listed for an admin to map; HubSpot's stage ids
+        # come mapped by the connection's stage map (the aliases) instead.
+        self.lists_stage_labels = list_unknown_stages and spec.kind == DEAL
         self.ledger_notes: dict[str, int] = {}
-        # A CRM stage id → the DealLens stage it maps to (HubSpot pipelines, services.stages).
-        stage_column = self.source.columns.get("stage") if spec.kind == DEAL else None
-        self.stage_column = stage_column if stage_map else None
-        self.stage_map = stage_map or {}
 
     def notes(self) -> list[str]:
         """What the pages' values said: unknown roles or stages read as defaults, and so on."""
@@ -127,8 +123,6 @@ class PageWriter:
         good: list[Parsed] = []
         unknown_before = self.parser.unknown_stages() if self.lists_stage_labels else None
         for line, record in enumerate(records, start=1):
-            if self.stage_column and record.get(self.stage_column) in self.stage_map:
-                record = {**record, self.stage_column: self.stage_map[record[self.stage_column]]}
             parsed = self.parser.parse(Row(line, line, [record.get(h, "") for h in self.fields]))
             parsed.values["crm_id"] = record.get("Id", "")  # contact roles have no id field
             if parsed.problems:
