@@ -15,7 +15,7 @@ import traceback
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Self
+from typing import NamedTuple, Self
 
 import trustme
 
@@ -77,6 +77,9 @@ class _ThreadingTLSServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as requests' sessions expect
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle and the client's
+    # delayed ACK hold each small answer about 40 ms.
+    disable_nagle_algorithm = True
     timeout = 30  # an idle kept-alive connection is closed after this
 
     def _serve(self):
@@ -103,6 +106,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - quiet: the fakes keep their own log
         pass
+
+
+class Fault(NamedTuple):
+    """A failure queued for the next request whose path starts with ``path_prefix``."""
+
+    status: int
+    body: object
+    retry_after: float | None
+    path_prefix: str
+
+
+class Reply(Exception):
+    """Raised inside a fake's route to answer at once with status and JSON body."""
+
+    def __init__(self, status: int, body, headers: dict | None = None):
+        super().__init__(status)
+        self.status, self.body, self.headers = status, body, headers or {}
 
 
 class FakeServer:

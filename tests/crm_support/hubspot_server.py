@@ -45,7 +45,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 import requests
 
 from tests.crm_support import hubspot_data as data
-from tests.crm_support.https_server import FakeServer
+from tests.crm_support.https_server import FakeServer, Fault, Reply
 
 START_TIME = datetime(2024, 10, 1, tzinfo=UTC)  # the clock's default: after every loaded stamp
 DEFAULT_RATE = (190, 10.0)  # the headers' figures when no rate_limit is enforced
@@ -87,21 +87,6 @@ class LoggedRequest(NamedTuple):
     body: object  # the parsed JSON body of a POST (None otherwise, or when not JSON)
 
 
-class _Fault(NamedTuple):
-    status: int
-    body: object
-    retry_after: float | None
-    path_prefix: str
-
-
-class _Reply(Exception):
-    """Raised inside a route to answer at once with status and JSON body."""
-
-    def __init__(self, status: int, body, headers: dict | None = None):
-        super().__init__(status)
-        self.status, self.body, self.headers = status, body, headers or {}
-
-
 def error_body(message: str, category: str | None = None, **extra) -> dict:
     body = {"status": "error", "message": message, "correlationId": str(uuid.uuid4())}
     if category is not None:
@@ -119,12 +104,12 @@ def rate_limit_body() -> dict:
     }
 
 
-def _invalid(message: str = "There was a problem with the request.", **extra) -> _Reply:
-    return _Reply(400, error_body(message, "VALIDATION_ERROR", **extra))
+def _invalid(message: str = "There was a problem with the request.", **extra) -> Reply:
+    return Reply(400, error_body(message, "VALIDATION_ERROR", **extra))
 
 
-def _not_found() -> _Reply:
-    return _Reply(404, error_body("Resource not found", "OBJECT_NOT_FOUND"))
+def _not_found() -> Reply:
+    return Reply(404, error_body("Resource not found", "OBJECT_NOT_FOUND"))
 
 
 def page_token(hs_id: str) -> str:
@@ -165,7 +150,7 @@ class FakeHubSpot(FakeServer):
         self.portal = data.Portal(data_dir)
         self._now = START_TIME
         self._revoked: set[str] = set()
-        self._faults: deque[_Fault] = deque()
+        self._faults: deque[Fault] = deque()
 
     # -- clients ----------------------------------------------------------------------------
     def session(self) -> requests.Session:
@@ -367,7 +352,7 @@ class FakeHubSpot(FakeServer):
                 elif payload is None:
                     category, message = _FAULT_MESSAGES.get(status, (None, f"HTTP {status}"))
                     payload = error_body(message, category)
-                self._faults.append(_Fault(status, payload, retry_after, path_prefix))
+                self._faults.append(Fault(status, payload, retry_after, path_prefix))
 
     # -- request handling --------------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes) -> tuple[int, object, dict]:
@@ -400,12 +385,12 @@ class FakeHubSpot(FakeServer):
             self._stopping.wait(self._slow_pages)
         try:
             if not self._authorized(headers.get("Authorization", "")):
-                raise _Reply(401, error_body(_AUTH_MESSAGE, "INVALID_AUTHENTICATION"))
+                raise Reply(401, error_body(_AUTH_MESSAGE, "INVALID_AUTHENTICATION"))
             if bad_json is not None:
                 raise _invalid(f"Invalid input JSON on line 1, column 1: {bad_json}")
             with self._lock:
                 status, payload = self._route(method, path, query, parsed)
-        except _Reply as reply:
+        except Reply as reply:
             status, payload, headers_out = reply.status, reply.body, reply.headers | headers_out
         return status, payload, headers_out
 
@@ -440,7 +425,7 @@ class FakeHubSpot(FakeServer):
 
         def expect(verb: str) -> None:
             if method != verb:
-                raise _Reply(405, error_body(f"HTTP {method} is not supported by {path}"))
+                raise Reply(405, error_body(f"HTTP {method} is not supported by {path}"))
 
         if parts == ["account-info", "v3", "details"]:
             expect("GET")
@@ -583,7 +568,7 @@ class FakeHubSpot(FakeServer):
     def _get(self, hs_type: str, hs_id: str, query: dict) -> dict:
         obj = self._find(hs_type, hs_id, query.get("idProperty"), self._archived(query))
         if obj is None:
-            raise _Reply(
+            raise Reply(
                 404,
                 error_body(
                     "Object not found.  objectId are usually numeric.",
@@ -899,7 +884,7 @@ class FakeHubSpot(FakeServer):
             return {"results": [_pipeline_json(p) for p in pipelines]}
         pipeline = self.portal.pipelines.get(rest[0])
         if pipeline is None or pipeline.archived:
-            raise _Reply(404, error_body(f"Unable to find pipeline {rest[0]}", "OBJECT_NOT_FOUND"))
+            raise Reply(404, error_body(f"Unable to find pipeline {rest[0]}", "OBJECT_NOT_FOUND"))
         if rest[1:] == []:
             return _pipeline_json(pipeline)
         if rest[1:] == ["stages"]:
@@ -910,7 +895,7 @@ class FakeHubSpot(FakeServer):
         definitions = self.portal.properties[hs_type]
         if rest:
             if rest[0] not in definitions:
-                raise _Reply(
+                raise Reply(
                     404,
                     error_body(
                         f"Unable to find property {rest[0]} for object type {hs_type}",

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.crm_support.https_server import FakeServer
+from tests.crm_support.https_server import FakeServer, Fault, Reply
 from tests.crm_support.salesforce_data import BASE_TIME, Store, salesforce_id, sf_datetime
 from tests.crm_support.soql import SoqlError, parse, parse_datetime
 
@@ -51,23 +51,8 @@ class LoggedRequest(NamedTuple):
     query: dict  # query-string parameters, one value each
 
 
-class _Fault(NamedTuple):
-    status: int
-    body: object
-    retry_after: float | None
-    path_prefix: str
-
-
-class _Reply(Exception):
-    """Raised inside a route to answer at once with status and JSON body."""
-
-    def __init__(self, status: int, body, headers: dict | None = None):
-        super().__init__(status)
-        self.status, self.body, self.headers = status, body, headers or {}
-
-
-def _error(status: int, code: str, message: str) -> _Reply:
-    return _Reply(status, [{"message": message, "errorCode": code}])
+def _error(status: int, code: str, message: str) -> Reply:
+    return Reply(status, [{"message": message, "errorCode": code}])
 
 
 class FakeSalesforce(FakeServer):
@@ -91,7 +76,7 @@ class FakeSalesforce(FakeServer):
         self._tokens: set[str] = set()
         self._cursors: dict[str, tuple[list[dict], int]] = {}
         self._cursor_numbers = itertools.count(1)
-        self._faults: deque[_Fault] = deque()
+        self._faults: deque[Fault] = deque()
         self.token = self.issue_token()  # a valid session id, as if fetched already
 
     # -- clients ----------------------------------------------------------------------------
@@ -165,7 +150,7 @@ class FakeSalesforce(FakeServer):
         if retry_after is _DEFAULT:
             retry_after = 1 if status == 429 else None
         with self._lock:
-            self._faults.extend([_Fault(status, body, retry_after, path_prefix)] * n)
+            self._faults.extend([Fault(status, body, retry_after, path_prefix)] * n)
 
     def issue_token(self) -> str:
         token = f"00D5g00000DLensEAA!{secrets.token_urlsafe(32)}"
@@ -203,7 +188,7 @@ class FakeSalesforce(FakeServer):
         else:
             try:
                 status, payload, extra = 200, self._route(method, path, query, headers, body), {}
-            except _Reply as reply:
+            except Reply as reply:
                 status, payload, extra = reply.status, reply.body, reply.headers
         if path.startswith("/services/data/v"):
             extra = extra | {"Sforce-Limit-Info": f"api-usage={self._api_used()}/{self.api_max}"}
@@ -231,7 +216,7 @@ class FakeSalesforce(FakeServer):
         with self._lock:
             valid = auth.startswith("Bearer ") and auth[7:] in self._tokens
         if not valid:
-            raise _Reply(
+            raise Reply(
                 401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
             )
         if re.fullmatch(r"limits/?", rest):
@@ -258,7 +243,7 @@ class FakeSalesforce(FakeServer):
             return (form.get(name) or [""])[0]
 
         if field("grant_type") != "client_credentials":
-            raise _Reply(
+            raise Reply(
                 400,
                 {
                     "error": "unsupported_grant_type",
@@ -267,7 +252,7 @@ class FakeSalesforce(FakeServer):
             )
         good_id = hmac.compare_digest(field("client_id"), self.client_id)
         if not (good_id and hmac.compare_digest(field("client_secret"), self.client_secret)):
-            raise _Reply(
+            raise Reply(
                 400, {"error": "invalid_client", "error_description": "invalid client credentials"}
             )
         identity = f"{self.url}/id/00D5g00000DLensEAA/0055g00000DLensAAA"
