@@ -22,8 +22,6 @@ ALLOWED = {
     "crm_app/services/import_run.py": 470,
     # The per-account fact reads of the recompute: one grouped query per metric family.
     "insights_app/selectors/facts.py": 500,
-    # To split next: the role rows and pacing into modules of their own (issue 16 leftover).
-    "crm_app/connectors/hubspot.py": 520,
     # To split next: the champion→buyer route search into its own module (issue 21 leftover).
     "deals_app/selectors/intelligence.py": 480,
 }

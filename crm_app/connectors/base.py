@@ -9,9 +9,13 @@ exponential backoff and jitter, honouring ``Retry-After``.
 
 import email.utils
 import logging
+import re
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 import requests
@@ -110,6 +114,43 @@ class Connector(Protocol):
     ) -> Iterator[Page]: ...
 
     def deleted(self, spec: ObjectSpec, since: datetime | None) -> Iterator[Deleted]: ...
+
+
+class Pacer:
+    """At most ``limit`` calls in any ``window`` seconds: waits (sleeps) before a call that
+    would exceed it. A limit of 0 paces nothing."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self.sent: deque[float] = deque()
+
+    def wait(self) -> None:
+        if self.limit <= 0:
+            return
+        now = self.clock()
+        while self.sent and now - self.sent[0] >= self.window:
+            self.sent.popleft()
+        if len(self.sent) >= self.limit:
+            time.sleep(max(0.0, self.window - (now - self.sent[0])))
+            self.sent.popleft()
+            now = self.clock()
+        self.sent.append(now)
+
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def cell(value: Any) -> str:
+    """A JSON value as the text a CSV export would hold (what the import's parsers read)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    if isinstance(value, str) and _DATETIME.match(value):
+        return value[:10]  # CreatedDate and other datetimes feed date fields
+    return str(value)
 
 
 class TimeoutSession(requests.Session):

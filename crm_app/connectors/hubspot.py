@@ -21,9 +21,6 @@ Requests are paced under HubSpot's limits (about 100 per 10 seconds per app, and
 searches per second) and 429s are retried with the shared backoff (``base.retrying``).
 """
 
-import json
-import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -50,13 +47,22 @@ from crm_app.connectors.base import (
     CrmStage,
     Deleted,
     ObjectSpec,
+    Pacer,
     Page,
     RequestCounter,
     Transient,
+    cell,
     retry_after_seconds,
     retrying,
 )
-from crm_app.connectors.salesforce import cell
+from crm_app.connectors.hubspot_records import (
+    epoch_ms,
+    error_of,
+    fresh,
+    parse_stamp,
+    role_rows,
+    unlabelled_contacts,
+)
 from crm_app.ingest.recognition import ACCOUNT, CONTACT, DEAL, DEAL_ROLE
 
 API_ERRORS = (
@@ -103,60 +109,6 @@ LIST_LIMIT = 100  # objects list (archived records)
 PRIMARY_COMPANY = 5  # HUBSPOT_DEFINED deal→company "Primary"
 RATE_WINDOW_SECONDS = 10.0  # HubSpot's burst window (settings.CRM_HUBSPOT_REQUESTS_PER_10S)
 _T = TypeVar("_T")
-
-
-def parse_stamp(value: str) -> datetime:
-    """``2024-09-02T00:00:00Z`` or ``…00.123Z`` (or epoch milliseconds) → an aware datetime."""
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def epoch_ms(value: datetime) -> str:
-    return str(int(value.timestamp() * 1000))
-
-
-class Pacer:
-    """At most ``limit`` calls in any ``window`` seconds: waits (sleeps) before a call that
-    would exceed it. A limit of 0 paces nothing."""
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self.sent: deque[float] = deque()
-
-    def wait(self) -> None:
-        if self.limit <= 0:
-            return
-        now = self.clock()
-        while self.sent and now - self.sent[0] >= self.window:
-            self.sent.popleft()
-        if len(self.sent) >= self.limit:
-            time.sleep(max(0.0, self.window - (now - self.sent[0])))
-            self.sent.popleft()
-            now = self.clock()
-        self.sent.append(now)
-
-
-def _fresh(objects: list[Any], stamp: str, seen: dict[str, str]) -> dict[str, datetime]:
-    """id → stamp of the objects not already read at that very stamp (``seen``: a run's
-    overlap re-reads the last minutes; skipping those saves their associations' requests)."""
-    out = {}
-    for obj in objects:
-        at = parse_stamp(str((obj.properties or {}).get(stamp)))
-        if seen.get(str(obj.id)) != at.isoformat():
-            out[str(obj.id)] = at
-    return out
-
-
-def _message(exc: Any) -> tuple[str, str]:
-    """(category, message) of a HubSpot error body ``{"category", "message", …}``."""
-    try:
-        body = json.loads(exc.body or "{}")
-    except (TypeError, ValueError):
-        return "", str(exc.body or "")[:200]
-    if not isinstance(body, dict):
-        return "", str(body)[:200]
-    return str(body.get("category") or body.get("errorType") or ""), str(body.get("message", ""))
 
 
 class HubSpotConnector:
@@ -211,7 +163,7 @@ class HubSpotConnector:
 
     def _translated(self, exc: Any) -> ConnectorError:
         status = int(exc.status or 0)
-        category, message = _message(exc)
+        category, message = error_of(exc)
         headers = dict(exc.headers or {})
         self.counter.last_headers = {str(k): str(v) for k, v in headers.items()}
         if status == 429 or status >= 500:
@@ -296,7 +248,7 @@ class HubSpotConnector:
         wanted = [f for f in fields if f != COMPANY or spec.kind != DEAL]
         properties = list(dict.fromkeys([*wanted, stamp]))
         for found, last in self._keyset(spec.name, stamp, properties, since):
-            stamps = _fresh(found, stamp, seen or {})
+            stamps = fresh(found, stamp, seen or {})
             objects = [o for o in found if str(o.id) in stamps]
             rows = [
                 {name: cell((o.properties or {}).get(name)) for name in fields} for o in objects
@@ -450,7 +402,7 @@ class HubSpotConnector:
     def _roles(self, since: datetime | None, seen: dict[str, str]) -> Iterator[Page]:
         """Every changed deal's contact roles (all of them: the page is complete for it)."""
         for deals, last in self._keyset("deals", STAMP_DEFAULT, [STAMP_DEFAULT], since):
-            stamps = _fresh(deals, STAMP_DEFAULT, seen)
+            stamps = fresh(deals, STAMP_DEFAULT, seen)
             deal_ids = [str(d.id) for d in deals if str(d.id) in stamps]
             rows = self._role_rows(deal_ids) if deal_ids else []
             yield Page(rows, last, complete_deals=deal_ids, stamps=stamps)
@@ -470,12 +422,12 @@ class HubSpotConnector:
             found = self._call(
                 self.client.crm.objects.search_api.do_search, "contacts", request, search=True
             )
-            latest = _fresh(list(found.results or []), stamp, {})
+            latest = fresh(list(found.results or []), stamp, {})
             if latest:
                 yield Page([], max(latest.values()), stamps=latest)
             return
         for contacts, last in self._keyset("contacts", stamp, [stamp], since):
-            stamps = _fresh(contacts, stamp, seen)
+            stamps = fresh(contacts, stamp, seen)
             deals = self._associations("contacts", "deals", list(stamps)) if stamps else {}
             deal_ids = sorted({str(t.to_object_id) for ts in deals.values() for t in ts})
             rows = self._role_rows(deal_ids) if deal_ids else []
@@ -484,34 +436,6 @@ class HubSpotConnector:
     def _role_rows(self, deal_ids: list[str]) -> list[dict[str, str]]:
         """One row per role of each deal: all of its contact associations."""
         contacts = self._associations("deals", "contacts", deal_ids)
-        unlabelled = sorted(
-            {
-                str(t.to_object_id)
-                for targets in contacts.values()
-                for t in targets
-                if not [a for a in t.association_types or [] if a.label]
-            }
-        )
+        unlabelled = unlabelled_contacts(contacts)
         buying = self._buying_roles(unlabelled) if unlabelled else {}
-        rows = []
-        for deal in deal_ids:
-            for target in contacts.get(deal, []):
-                contact = str(target.to_object_id)
-                labels = [
-                    (f"t{a.type_id}", str(a.label))
-                    for a in target.association_types or []
-                    if a.label
-                ]
-                if not labels:  # the contact's own buying roles, a multiple checkbox
-                    values = [v.strip() for v in buying.get(contact, "").split(";")]
-                    labels = [(v, v) for v in values if v] or [("other", "")]
-                for key, role in dict(labels).items():
-                    rows.append(
-                        {
-                            "Id": f"{deal}:{contact}:{key}"[:100],
-                            "deal_id": deal,
-                            "contact_id": contact,
-                            "Role": role,
-                        }
-                    )
-        return rows
+        return role_rows(deal_ids, contacts, buying)

@@ -11,7 +11,6 @@ caller can commit each before the next is fetched: memory stays flat whatever th
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -34,6 +33,7 @@ from crm_app.connectors.base import (
     Page,
     RequestCounter,
     Transient,
+    cell,
     http_session,
     retry_after_seconds,
     retrying,
@@ -84,7 +84,6 @@ OBJECTS = (
     ),
 )
 FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")  # an API name, custom (…__c) included
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _T = TypeVar("_T")
 
 
@@ -95,19 +94,6 @@ def parse_stamp(value: str) -> datetime:
 
 def soql_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def cell(value: Any) -> str:
-    """A JSON value as the text a CSV export would hold (what the import's parsers read)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format(Decimal(repr(value)).normalize(), "f")
-    if isinstance(value, str) and _DATETIME.match(value):
-        return value[:10]  # CreatedDate and other datetimes feed date fields
-    return str(value)
 
 
 def _errors_of(exc: SalesforceError) -> tuple[str, str]:
