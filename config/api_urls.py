@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("insights_app.api.urls")),
     path("", include("insights_app.api.insights_urls")),
     path("", include("crm_app.api.urls")),
+    path("", include("alerts_app.api.urls")),
 ]

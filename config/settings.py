@@ -49,11 +49,13 @@ INSTALLED_APPS = [
     "simple_history",
     "common",
     "accounts_app",
+    "events_app",
     "personas_app",
     "deals_app",
     "crm_app",
     "insights_app",
     "conversations_app",
+    "alerts_app",
     "demo_app",
 ]
 
@@ -351,6 +353,45 @@ CELERY_BEAT_SCHEDULE["crm-import-drafts-delete"] = {
     "options": {"expires": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# Alerts, digests and webhooks (PRODUCT.md §12). Events wait in the outbox until the fan-out
+# has handed them on: a kick after each commit, and this sweep for what a broker outage left.
+CELERY_BEAT_SCHEDULE["events-dispatch-pending"] = {
+    "task": "events_app.tasks.events_dispatch",
+    "schedule": 30.0,
+    "options": {"expires": 30.0},
+}
+# Webhook retries whose time has come (the first after ~5 s) and deliveries whose kick was lost.
+CELERY_BEAT_SCHEDULE["alerts-deliveries-due"] = {
+    "task": "alerts_app.tasks.alerts_deliveries_due",
+    "schedule": 5.0,
+    "options": {"expires": 5.0},
+}
+CELERY_BEAT_SCHEDULE["alerts-digests-send"] = {
+    "task": "alerts_app.tasks.alerts_digests_send",
+    "schedule": crontab(minute=0),  # hourly: each member's digest at the hour they chose
+    "options": {"expires": 3000.0},
+}
+# The address links in e-mails, Slack messages and webhook payloads start with.
+DEALLENS_BASE_URL = env.str("DEALLENS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Outbound webhooks to loopback, private, link-local or reserved addresses are refused (every
+# address the host resolves to is checked) unless this is on — tests and closed networks.
+DEALLENS_WEBHOOKS_ALLOW_PRIVATE = env.bool("DEALLENS_WEBHOOKS_ALLOW_PRIVATE", default=False)
+DEALLENS_WEBHOOK_TIMEOUT_SECONDS = env.float("DEALLENS_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# segment.shifted: a segment value's win rate moved by more than this many percentage points,
+# or its pipeline by more than this share, between two snapshots.
+DEALLENS_SEGMENT_SHIFT_WIN_RATE_POINTS = env.float(
+    "DEALLENS_SEGMENT_SHIFT_WIN_RATE_POINTS", default=10.0
+)
+DEALLENS_SEGMENT_SHIFT_PIPELINE_SHARE = env.float(
+    "DEALLENS_SEGMENT_SHIFT_PIPELINE_SHARE", default=0.25
+)
+
+# E-mail (alerts, digests): EMAIL_URL as django-environ reads it — smtp://user:pass@host:25,
+# smtp+tls://…:587, consolemail:// (the default: messages printed, as in `make run`).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DealLens <alerts@deallens.local>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Live CRM sync (PRODUCT.md §11). Credentials are encrypted with the first of these Fernet keys
 # and decrypted with any of them, so a new key goes first and `rotate_encryption_keys` re-encrypts

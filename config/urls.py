@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("crm_app.urls")),
     path("", include("insights_app.urls")),
     path("", include("conversations_app.urls")),
+    path("", include("alerts_app.urls")),
 ]

@@ -1,5 +1,5 @@
-"""accounts ← personas ← deals ← crm ← insights ← conversations, demo: a lower app never
-imports a higher one."""
+"""accounts ← events ← personas ← deals ← crm ← insights ← conversations ← alerts, demo: a
+lower app never imports a higher one."""
 
 import ast
 from pathlib import Path
@@ -10,11 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "common",
     "accounts_app",
+    "events_app",
     "personas_app",
     "deals_app",
     "crm_app",
     "insights_app",
     "conversations_app",
+    "alerts_app",
     "demo_app",
 ]
 
