@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts_app.models import Membership, Workspace
 from deals_app.models import ActionItem, Conversation, Tag
 from deals_app.services import conversation_create, conversation_update
+from insights_app.events import assumption_status_watch, feature_request_created_event
 from insights_app.models import Evidence, FeatureMention, FeatureRequest
 from personas_app.models import Contact
 from personas_app.services import check_owned, save_validated
@@ -70,7 +71,11 @@ def _feature(workspace: Workspace, row: dict) -> FeatureRequest:
     if not title:
         raise ValidationError({"mentions": "Pick a feature or name a new one."})
     found = FeatureRequest.objects.filter(workspace=workspace, title__iexact=title).first()
-    return found or save_validated(FeatureRequest(workspace=workspace), title=title[:255])
+    if found is not None:
+        return found
+    feature = save_validated(FeatureRequest(workspace=workspace), title=title[:255])
+    feature_request_created_event(feature)
+    return feature
 
 
 def _write_rows(workspace: Workspace, conversation: Conversation, rows: LogRows) -> None:
@@ -149,7 +154,8 @@ def conversation_log(
         tags=_tags(workspace, rows.tag_names),
         **fields,
     )
-    _write_rows(workspace, conversation, rows)
+    with _status_watch(workspace, conversation, rows):
+        _write_rows(workspace, conversation, rows)
     return conversation
 
 
@@ -176,8 +182,19 @@ def conversation_log_update(
         tags=_tags(workspace, rows.tag_names),
         **fields,
     )
-    conversation.action_items.all().delete()
-    conversation.evidence.all().delete()
-    conversation.feature_mentions.all().delete()
-    _write_rows(workspace, conversation, rows)
+    with _status_watch(workspace, conversation, rows):
+        conversation.action_items.all().delete()
+        conversation.evidence.all().delete()
+        conversation.feature_mentions.all().delete()
+        _write_rows(workspace, conversation, rows)
     return conversation
+
+
+def _status_watch(workspace: Workspace, conversation: Conversation, rows: LogRows):
+    """assumption.status_changed for the assumptions this conversation's evidence had or gets."""
+    named = tuple(row["assumption"].pk for row in rows.evidence if row.get("assumption"))
+    return assumption_status_watch(
+        workspace_id=workspace.pk,
+        assumption_ids=named,
+        conversation_ids=(conversation.pk,),
+    )

@@ -18,8 +18,15 @@ from django.db import transaction
 
 from accounts_app.models import Account, Workspace
 from common.services import UNSET, Unset, check_owned, given, save_validated
+from events_app.services import change_watch
 from personas_app.models import Contact
 
+from .events import (
+    conversation_logged_event,
+    deal_created_events,
+    deal_risk_watch,
+    deal_stage_events,
+)
 from .models import ActionItem, BusinessCase, Conversation, Deal, DealRole, ScorecardItem, Tag
 
 # --- deals ------------------------------------------------------------------------------------
@@ -56,7 +63,9 @@ def deal_create(
         cost_of_sale=cost_of_sale,
         external_id=external_id,
     )
-    return save_validated(Deal(workspace=workspace), **fields)
+    deal = save_validated(Deal(workspace=workspace), **fields)
+    deal_created_events(deal)
+    return deal
 
 
 @transaction.atomic
@@ -92,7 +101,15 @@ def deal_update(
         cost_of_sale=cost_of_sale,
         external_id=external_id,
     )
-    return save_validated(deal, **fields)
+    old_stage = Deal.all_objects.filter(pk=deal.pk).values_list("stage", flat=True).first()
+    # Another account means other people around the deal; other fields leave risks as they are
+    # (closing clears them, and says so with deal.won/deal.lost).
+    moved = account is not UNSET and account.pk != deal.account_id
+    with deal_risk_watch(workspace_id=workspace.pk, deal_ids=(deal.pk,) if moved else ()):
+        deal = save_validated(deal, **fields)
+    if old_stage is not None:
+        deal_stage_events(deal, old_stage=old_stage)
+    return deal
 
 
 @transaction.atomic
@@ -124,7 +141,8 @@ def deal_role_create(
         stance=stance,
         last_engaged_on=last_engaged_on,
     )
-    return save_validated(DealRole(workspace=workspace), **fields)
+    with deal_risk_watch(workspace_id=workspace.pk, deal_ids=(deal.pk,)):
+        return save_validated(DealRole(workspace=workspace), **fields)
 
 
 @transaction.atomic
@@ -148,13 +166,16 @@ def deal_role_update(
         stance=stance,
         last_engaged_on=last_engaged_on,
     )
-    return save_validated(deal_role, **fields)
+    deals = {deal_role.deal_id} | ({deal.pk} if isinstance(deal, Deal) else set())
+    with deal_risk_watch(workspace_id=workspace.pk, deal_ids=tuple(deals)):
+        return save_validated(deal_role, **fields)
 
 
 @transaction.atomic
 def deal_role_delete(*, workspace: Workspace, deal_role: DealRole) -> None:
     check_owned(deal_role, workspace)
-    deal_role.delete()
+    with deal_risk_watch(workspace_id=workspace.pk, deal_ids=(deal_role.deal_id,)):
+        deal_role.delete()
 
 
 # --- business cases ---------------------------------------------------------------------------
@@ -278,6 +299,7 @@ def conversation_create(
     conversation = save_validated(Conversation(workspace=workspace), **fields)
     conversation.participants.set(participants)
     conversation.tags.set(tags)
+    conversation_logged_event(conversation)
     return conversation
 
 
@@ -328,7 +350,9 @@ def conversation_update(
 def conversation_delete(*, workspace: Workspace, conversation: Conversation) -> None:
     """Delete a conversation with its action items and evidence."""
     check_owned(conversation, workspace)
-    conversation.delete()
+    # Its evidence goes with it, which can move an assumption's status (insights_app watches).
+    with change_watch(workspace_id=workspace.pk, conversation_ids=(conversation.pk,)):
+        conversation.delete()
 
 
 # --- action items -----------------------------------------------------------------------------

@@ -48,24 +48,18 @@ def watcher_register(watcher: Watcher) -> None:
 
 
 @contextmanager
-def change_watch(
-    *,
-    workspace_id: int,
-    deal_ids: Any = (),
-    contact_ids: Any = (),
-    account_ids: Any = (),
-) -> Iterator[None]:
-    """Run the registered watchers around a change of the named rows (inside its transaction)."""
+def change_watch(*, workspace_id: int, **scope: Any) -> Iterator[None]:
+    """Run the registered watchers around a change (inside its transaction).
+
+    ``scope`` names the rows the change touches by kind (``deal_ids``, ``contact_ids``,
+    ``account_ids``, ``conversation_ids``, ``assumption_ids``); each watcher reads the kinds
+    it knows and ignores the rest.
+    """
+    scope = {kind: tuple(ids) for kind, ids in scope.items() if ids}
     with ExitStack() as stack:
-        for watcher in _watchers:
-            stack.enter_context(
-                watcher(
-                    workspace_id=workspace_id,
-                    deal_ids=tuple(deal_ids),
-                    contact_ids=tuple(contact_ids),
-                    account_ids=tuple(account_ids),
-                )
-            )
+        if scope:
+            for watcher in _watchers:
+                stack.enter_context(watcher(workspace_id=workspace_id, **scope))
         yield
 
 
@@ -93,7 +87,7 @@ def event_record(
     """Write one event in the caller's transaction; it is handed on after that commits."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction of its change.")
-    workspace_id = getattr(workspace, "pk", workspace)
+    workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
     event = Event(
         workspace_id=workspace_id,
         type=type,

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts_app.models import Account, Workspace
 from common.services import UNSET, Unset, check_owned, given, save_validated
+from events_app.services import change_watch
 
 from .models import Advocacy, Contact, Persona
 
@@ -112,14 +113,19 @@ def contact_update(
         external_id=external_id,
         has_left=has_left,
     )
-    return save_validated(contact, **fields)
+    # Who they report to, whether they left and where they work move deal risks (§5), which
+    # deals_app compares before and after (events ``deal.risk_raised``/``cleared``).
+    moves_risks = any(field in fields for field in ("account", "reports_to", "has_left"))
+    with change_watch(workspace_id=workspace.pk, contact_ids=[contact.pk] if moves_risks else []):
+        return save_validated(contact, **fields)
 
 
 @transaction.atomic
 def contact_delete(*, workspace: Workspace, contact: Contact) -> None:
     """Delete a contact with their deal roles and advocacy edges; direct reports stay."""
     check_owned(contact, workspace)
-    contact.delete()
+    with change_watch(workspace_id=workspace.pk, contact_ids=[contact.pk]):
+        contact.delete()
 
 
 @transaction.atomic
@@ -131,7 +137,8 @@ def advocacy_create(
     note: str | Unset = UNSET,
 ) -> Advocacy:
     fields = given(advocate=advocate, audience=audience, note=note)
-    return save_validated(Advocacy(workspace=workspace), **fields)
+    with change_watch(workspace_id=workspace.pk, contact_ids=[advocate.pk, audience.pk]):
+        return save_validated(Advocacy(workspace=workspace), **fields)
 
 
 @transaction.atomic
@@ -145,10 +152,15 @@ def advocacy_update(
 ) -> Advocacy:
     check_owned(advocacy, workspace)
     fields = given(advocate=advocate, audience=audience, note=note)
-    return save_validated(advocacy, **fields)
+    ends = {advocacy.advocate_id, advocacy.audience_id}
+    ends |= {c.pk for c in (advocate, audience) if isinstance(c, Contact)}
+    with change_watch(workspace_id=workspace.pk, contact_ids=sorted(ends)):
+        return save_validated(advocacy, **fields)
 
 
 @transaction.atomic
 def advocacy_delete(*, workspace: Workspace, advocacy: Advocacy) -> None:
     check_owned(advocacy, workspace)
-    advocacy.delete()
+    ends = [advocacy.advocate_id, advocacy.audience_id]
+    with change_watch(workspace_id=workspace.pk, contact_ids=ends):
+        advocacy.delete()

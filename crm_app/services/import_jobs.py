@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError, ServiceUnavailable
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
+from crm_app.events import import_finished_event
 from crm_app.ingest.sources import MappingError, apply_mapping, inspect
 from crm_app.models import ImportJob
 from crm_app.selectors import import_job_problems, import_job_sources
@@ -261,7 +262,9 @@ def _finish(
     if files is not None:
         job.files = files
     job.finished_at = timezone.now()
-    job.save()
+    with transaction.atomic():
+        job.save()
+        import_finished_event(job)
     progress_forget(job.pk)
 
 

@@ -26,6 +26,7 @@ from common.exceptions import ServiceUnavailable
 from common.services import check_owned
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.connectors.base import Connector, ConnectorError, ObjectSpec
+from crm_app.events import sync_failed_event
 from crm_app.ingest import vocabulary
 from crm_app.models import CrmConnection, SyncMark, SyncRun
 from crm_app.selectors import stage_alias_map
@@ -292,6 +293,7 @@ def _later(stamp: datetime | None, mark: datetime | None) -> bool:
     return stamp is not None and (mark is None or stamp > mark)
 
 
+@transaction.atomic
 def _finish(run: SyncRun, failed: str = "") -> SyncRun:
     now = timezone.now()
     if failed:
@@ -314,6 +316,8 @@ def _finish(run: SyncRun, failed: str = "") -> SyncRun:
     if conn.enabled and conn.schedule_minutes:
         conn.next_run_at = now + timedelta(minutes=conn.schedule_minutes)
     conn.save(update_fields=["last_run", "consecutive_failures", "last_error", "next_run_at"])
+    if failed:
+        sync_failed_event(run, conn)
     if run.changed_data:
         workspace_data_changed.send(sender=SyncRun, workspace_id=run.workspace_id)
     return run

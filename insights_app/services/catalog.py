@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
 from common.services import check_owned, save_validated
+from insights_app.events import assumption_status_watch, feature_request_created_event
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
 
 
@@ -66,19 +67,29 @@ def assumption_delete(*, workspace: Workspace, assumption: Assumption) -> None:
 
 @transaction.atomic
 def evidence_create(*, workspace: Workspace, **fields) -> Evidence:
-    return save_validated(Evidence(workspace=workspace), **fields)
+    assumption = fields.get("assumption")
+    ids = (assumption.pk,) if isinstance(assumption, Assumption) else ()
+    with assumption_status_watch(workspace_id=workspace.pk, assumption_ids=ids):
+        return save_validated(Evidence(workspace=workspace), **fields)
 
 
 @transaction.atomic
 def evidence_update(*, workspace: Workspace, evidence: Evidence, **fields) -> Evidence:
     check_owned(evidence, workspace)
-    return save_validated(evidence, **fields)
+    ids = {evidence.assumption_id}
+    if isinstance(fields.get("assumption"), Assumption):
+        ids.add(fields["assumption"].pk)
+    with assumption_status_watch(workspace_id=workspace.pk, assumption_ids=tuple(ids)):
+        return save_validated(evidence, **fields)
 
 
 @transaction.atomic
 def evidence_delete(*, workspace: Workspace, evidence: Evidence) -> None:
     check_owned(evidence, workspace)
-    evidence.delete()
+    with assumption_status_watch(
+        workspace_id=workspace.pk, assumption_ids=(evidence.assumption_id,)
+    ):
+        evidence.delete()
 
 
 @transaction.atomic
@@ -90,12 +101,14 @@ def feature_request_create(
     status: str = FeatureRequest.Status.NEW,
 ) -> FeatureRequest:
     """Record a feature request; its title is stored without surrounding spaces."""
-    return save_validated(
+    feature = save_validated(
         FeatureRequest(workspace=workspace),
         title=(title or "").strip(),
         description=description,
         status=status,
     )
+    feature_request_created_event(feature)
+    return feature
 
 
 @transaction.atomic

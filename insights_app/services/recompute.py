@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts_app.models import Workspace
 from common.exceptions import ApplicationError
+from insights_app.events import segment_shift_events
 from insights_app.models import InsightSnapshot, InsightState
 
 from .payloads import Part, Progress, insights_compute
@@ -88,6 +89,10 @@ def _publish(
     state = InsightState.objects.select_for_update().get(workspace_id=workspace_id)
     if version <= state.published_version:
         return False
+    # segment.shifted events commit with the version they describe (PRODUCT.md §12).
+    segment_shift_events(
+        workspace_id=workspace_id, old_version=state.published_version, new_parts=parts
+    )
     InsightSnapshot.objects.bulk_create(
         [
             InsightSnapshot(

@@ -1,0 +1,66 @@
+"""The events crm_app writes (PRODUCT.md §12), in the transaction that records the outcome:
+``import.finished`` when an import ends (either way) and ``sync.failed`` when a connection's
+run fails — the first failure after a success, then every ``SYNC_FAILED_REPEAT``th in a row, so
+a connection that keeps failing is heard about without a message every 15 minutes."""
+
+from django.urls import reverse
+
+from events_app.models import EventType
+from events_app.services import event_record
+
+from .models import CrmConnection, ImportJob, SyncRun
+
+SYNC_FAILED_REPEAT = 10
+
+
+def import_finished_event(job: ImportJob) -> None:
+    ok = job.state == ImportJob.State.SUCCEEDED
+    totals = {
+        kind: sum(c.get(k, 0) for k in ("created", "updated"))
+        for kind, c in (job.counts or {}).items()
+    }
+    written = ", ".join(f"{n:,} {kind.replace('_', ' ')}s" for kind, n in totals.items() if n)
+    summary = (
+        f"Import #{job.pk} finished: {written or 'nothing new'}"
+        if ok
+        else f"Import #{job.pk} failed: {job.error_count:,} rows to fix, nothing imported"
+    )
+    event_record(
+        workspace=job.workspace_id,
+        type=EventType.IMPORT_FINISHED,
+        object_type="import",
+        object_id=job.pk,
+        object_url=reverse("import-detail", args=[job.pk]),
+        summary=summary,
+        data={
+            "import_id": job.pk,
+            "state": job.state,
+            "counts": job.counts or {},
+            "error_count": job.error_count,
+            "created_by_id": job.created_by_id,
+        },
+        actor=job.created_by,
+    )
+
+
+def sync_failed_event(run: SyncRun, connection: CrmConnection) -> None:
+    failures = connection.consecutive_failures
+    if failures != 1 and failures % SYNC_FAILED_REPEAT:
+        return
+    again = "" if failures == 1 else f" ({failures} runs in a row)"
+    event_record(
+        workspace=run.workspace_id,
+        type=EventType.SYNC_FAILED,
+        object_type="integration",
+        object_id=connection.pk,
+        object_url=reverse("integration-detail", args=[connection.pk]),
+        summary=f"{connection.name} sync failed{again}: {run.message}"[:300],
+        data={
+            "connection_id": connection.pk,
+            "connection": connection.name,
+            "kind": connection.kind,
+            "run_id": run.pk,
+            "message": run.message,
+            "consecutive_failures": failures,
+        },
+    )
