@@ -26,7 +26,7 @@ from common.exceptions import ServiceUnavailable
 from common.services import check_owned
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
 from crm_app.connectors.base import Connector, ConnectorError, ObjectSpec
-from crm_app.events import sync_failed_event
+from crm_app.events import sync_failed_event, sync_page_watch
 from crm_app.ingest import vocabulary
 from crm_app.models import CrmConnection, SyncMark, SyncRun
 from crm_app.selectors import stage_alias_map
@@ -207,7 +207,16 @@ class _Engine:
         seen = 0
         edge = mark.edge if since is not None else None
         for page in self.connector.changed(spec, fields, since, edge):
-            with transaction.atomic():
+            with (
+                transaction.atomic(),
+                sync_page_watch(
+                    workspace_id=self.ws,
+                    kind=spec.kind,
+                    records=page.records,
+                    complete_deals=page.complete_deals,
+                    incremental=since is not None,
+                ),
+            ):
                 counts = writer.write(page.records, timezone.now(), page.complete_deals)
                 if _later(page.last_stamp, mark.modified_at) or page.stamps:
                     if _later(page.last_stamp, mark.modified_at):
@@ -233,7 +242,15 @@ class _Engine:
     def _deletions(self, spec: ObjectSpec, mark: SyncMark) -> None:
         since = None if mark.deleted_at is None else mark.deleted_at - self.overlap
         for page in self.connector.deleted(spec, since):
-            with transaction.atomic():
+            with (
+                transaction.atomic(),
+                sync_page_watch(
+                    workspace_id=self.ws,
+                    kind=spec.kind,
+                    records=[],
+                    deleted=page.ids,  # a deletion is a change even on a first read
+                ),
+            ):
                 deleted = records_delete(self.ws, spec, page.ids, timezone.now())
                 if _later(page.last_stamp, mark.deleted_at):
                     mark.deleted_at = page.last_stamp
