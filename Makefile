@@ -28,7 +28,8 @@ help:
 	@echo "make worker   a Celery worker on the celery and insights queues (needs REDIS_URL)"
 	@echo "make beat     Celery beat: insight recomputes and scheduled CRM syncs (needs REDIS_URL)"
 	@echo "make bench    every PRODUCT.md §9 figure at full scale: seed once, recompute vs SQL, API"
-	@echo "              and pages over gunicorn, 200k-row import, CRM sync of 10,000 changed records"
+	@echo "              and pages over gunicorn, 200k-row import, CRM sync of 10,000 changed records,"
+	@echo "              event → notification and webhook through Redis and a worker (needs REDIS_URL)"
 	@echo "              (DATABASE_URL=postgres://…; BENCH_ARGS=)"
 	@echo "make bench-small  the same code at scale 1 (under a minute; prints, writes no docs)"
 
@@ -81,4 +82,5 @@ bench-small: $(STAMP)
 	$(DEV_ENV) $(BIN)/python bench/run.py --scale 1 --workspace bench-small --no-write \
 		--requests 40 --page-requests 12 --warmup 2 \
 		--import-rows 2000 --import-accounts 100 --sync-changed 1000 --sync-compare 200 \
+		--alert-events 10 --alert-burst 40 \
 		$(BENCH_ARGS)

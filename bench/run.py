@@ -470,7 +470,50 @@ def rows_of(figures: dict) -> list[tuple[str, str, str, bool | None]]:
     for part, title in (("sync", "CRM sync"), ("hubspot", "HubSpot sync")):
         if figures.get(part):
             rows += _sync_rows(title, figures[part])
+    if figures.get("events"):
+        rows += _event_rows(figures["events"])
     return rows
+
+
+def _event_rows(events: dict) -> list[tuple[str, str, str, bool | None]]:
+    """Event → in-app notification and → signed webhook, through Redis and a real worker."""
+    one, burst = events["one_at_a_time"], events["burst_result"]
+
+    def p(s: dict) -> str:
+        return f"p50 {s['p50']:.2f} s, p95 {s['p95']:.2f} s, max {s['max']:.2f} s"
+
+    return [
+        (
+            "event → notification, one at a time",
+            p(one["in_app_s"]),
+            "≤ 10 s",
+            one["in_app_s"]["p95"] <= 10,
+        ),
+        (
+            "event → webhook, one at a time",
+            p(one["webhook_s"]),
+            "≤ 10 s",
+            one["webhook_s"]["p95"] <= 10,
+        ),
+        (
+            f"event → notification, burst of {events['burst']}",
+            p(burst["in_app_s"]),
+            "≤ 10 s",
+            burst["in_app_s"]["p95"] <= 10,
+        ),
+        (
+            f"event → webhook, burst of {events['burst']}",
+            p(burst["webhook_s"]) + f", all in {burst['all_arrived_s']:.1f} s",
+            "≤ 10 s",
+            burst["webhook_s"]["p95"] <= 10,
+        ),
+        (
+            "the write, receiver hanging 5 s",
+            f"p95 {events['hanging_receiver_write_s']['p95'] * 1000:.0f} ms",
+            "never waits",
+            events["hanging_receiver_write_s"]["p95"] < 1,
+        ),
+    ]
 
 
 def _sync_rows(title: str, sync: dict) -> list[tuple[str, str, str, bool | None]]:
@@ -568,10 +611,16 @@ def main() -> int:
         "--sync-compare", type=int, default=2_000, help="changed CRM records, smaller run"
     )
     parser.add_argument(
+        "--alert-events", type=int, default=40, help="events timed one at a time (part events)"
+    )
+    parser.add_argument(
+        "--alert-burst", type=int, default=200, help="events sent back to back (part events)"
+    )
+    parser.add_argument(
         "--only",
-        default="insights,http,import,sync,hubspot",
-        help="comma-separated parts to run (insights, http, import, sync, hubspot); the seed "
-        "always runs",
+        default="insights,http,import,sync,hubspot,events",
+        help="comma-separated parts to run (insights, http, import, sync, hubspot, events); the "
+        "seed always runs",
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
     args = parser.parse_args()
@@ -663,6 +712,22 @@ def main() -> int:
                     *(["--no-write"] if args.no_write else []),
                 ]
             )
+    if "events" in parts:
+        if os.environ.get("REDIS_URL"):
+            figures["events"] = run_child(
+                [
+                    "bench/events.py",
+                    "--workspace",
+                    f"{args.workspace}-events",
+                    "--events",
+                    str(args.alert_events),
+                    "--burst",
+                    str(args.alert_burst),
+                    "--json",
+                ]
+            )
+        else:
+            say("events: skipped (an event's delivery needs REDIS_URL and a worker)")
     figures["load_after"] = os.getloadavg()[0]
     figures["total_s"] = round(time.perf_counter() - started, 1)
     rows = rows_of(figures)
@@ -693,6 +758,7 @@ def broken_parts(figures: dict) -> list[str]:
                 broken.append(f"{name}: {s['errors']} errors of {s['requests'] + s['errors']}")
     broken += figures.get("sync", {}).get("broken", [])
     broken += [f"HubSpot sync: {line}" for line in figures.get("hubspot", {}).get("broken", [])]
+    broken += figures.get("events", {}).get("broken", [])
     return broken
 
 
