@@ -51,6 +51,8 @@ KICK_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 500
 SLACK_TIMEOUT_SECONDS = 10
 SLACK_HOSTS = ("hooks.slack.com",)
+# Incoming webhooks (/services/…) and Workflow Builder webhooks (/triggers/…, /workflows/…).
+SLACK_PATHS = ("/services/", "/triggers/", "/workflows/")
 OPEN = (DeliveryState.PENDING, DeliveryState.RETRYING)
 
 
@@ -76,9 +78,15 @@ def channel_delivery_send(*, delivery_id: int) -> str:
     now = timezone.now()
     if not _claim(delivery_id, now):
         return "not-claimed"
-    delivery = ChannelDelivery.objects.select_related(
-        "event", "subscription__user", "subscription__segment", "workspace"
-    ).get(pk=delivery_id)
+    delivery = (
+        ChannelDelivery.objects.select_related(
+            "event", "subscription__user", "subscription__segment", "workspace"
+        )
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:  # deleted since (its subscription or event went)
+        return "not-claimed"
     mine = ChannelDelivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts)
     try:
         _check_recipient(delivery)
@@ -170,8 +178,10 @@ def _send_email(delivery: ChannelDelivery) -> None:
         "unsubscribe_url": unsubscribe,
         "settings_url": wording.absolute_url("/settings/alerts/"),
     }
+    name = str(context["object_name"])
+    subject = event.summary if name in event.summary else f"{name}: {event.summary}"
     message = EmailMultiAlternatives(
-        subject=one_line(f"{context['object_name']}: {event.summary}"),
+        subject=one_line(subject),
         body=render_to_string("alerts_app/email/event.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
@@ -198,11 +208,13 @@ def slack_message(*, event: Any, workspace_name: str) -> dict[str, Any]:
     """A Block Kit message: the deal (or object) linked, what changed, and a context line."""
     name, link = wording.event_object_name(event), wording.event_link(event)
     detail = wording.event_detail(event)
-    lines = [f"*<{link}|{slack_escape(name)}>*", slack_escape(event.summary)]
+    # A link's label ends at "|": none in the name.
+    lines = [f"*<{link}|{slack_escape(name).replace('|', '/')}>*", slack_escape(event.summary)]
     if detail:
         lines.append(f"_{slack_escape(detail)}_")
     return {
-        "text": f"{name}: {event.summary} {link}",
+        # The notification's text (and what clients without blocks show).
+        "text": f"{slack_escape(name)}: {slack_escape(event.summary)} {link}",
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}},
             {
@@ -259,7 +271,12 @@ def slack_url_validate(url: str) -> str:
     if settings.DEALLENS_WEBHOOKS_ALLOW_PRIVATE:
         if parts.scheme in ("https", "http") and parts.hostname:
             return url
-    elif parts.scheme == "https" and parts.hostname in SLACK_HOSTS and parts.path.count("/") > 1:
+    elif (
+        parts.scheme == "https"
+        and parts.hostname in SLACK_HOSTS
+        and parts.port in (None, 443)
+        and any(parts.path.startswith(p) and len(parts.path) > len(p) for p in SLACK_PATHS)
+    ):
         return url
     message = "Enter a Slack incoming-webhook URL (https://hooks.slack.com/services/…)."
     raise ApplicationError(message, extra={"slack_url": [message]})

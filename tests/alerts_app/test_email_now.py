@@ -53,6 +53,7 @@ def test_a_risk_email_arrives_with_text_html_the_link_and_one_click_unsubscribe(
     message = mail.message
     assert "Umbrella – platform" in message["Subject"]
     assert "no champion" in message["Subject"]
+    assert message["Subject"].count("Umbrella") == 1  # the summary names the deal already
     text, html = mail.part("text/plain"), mail.part("text/html")
     link = f"https://deallens.example/deals/{event.data['deal_id']}/"
     for body in (text, html):

@@ -129,11 +129,15 @@ def test_only_slack_incoming_webhook_urls_are_accepted(settings):
     settings.DEALLENS_WEBHOOKS_ALLOW_PRIVATE = False
     good = "https://hooks.slack.com/services/T000/B000/abcdef"
     assert slack_url_validate(f"  {good} ") == good
+    workflow = "https://hooks.slack.com/triggers/T000/123/abc"
+    assert slack_url_validate(workflow) == workflow
     for bad in (
         "http://hooks.slack.com/services/T000/B000/abcdef",
         "https://hooks.slack.com.evil.example/services/T0/B0/x",
         "https://example.com/services/T0/B0/x",
         "https://hooks.slack.com/",
+        "https://hooks.slack.com/services/",
+        "https://hooks.slack.com:8443/services/T0/B0/x",
         "hooks.slack.com/services/T0/B0/x",
         "javascript:alert(1)",
     ):
