@@ -98,20 +98,28 @@ def channel_delivery_send(*, delivery_id: int) -> str:
         mine.update(state=DeliveryState.SKIPPED, next_attempt_at=None, last_error=str(skip)[:500])
         return DeliveryState.SKIPPED
     except _SendFailed as failure:
-        attempt = delivery.attempts
-        final = attempt > len(RETRY_DELAYS)
-        mine.filter(state__in=OPEN).update(
-            state=DeliveryState.FAILED if final else DeliveryState.RETRYING,
-            next_attempt_at=None if final else timezone.now() + RETRY_DELAYS[attempt - 1],
-            last_error=f"Attempt {attempt}: {failure}"[:500],
-        )
-        logger.info("Channel delivery %s attempt %s failed: %s", delivery.pk, attempt, failure)
-        return DeliveryState.FAILED if final else DeliveryState.RETRYING
+        return _failed(delivery, str(failure))
+    except Exception as exc:  # a bug or a misconfiguration: retried, then failed, never looped
+        logger.exception("Channel delivery %s: unexpected error", delivery.pk)
+        return _failed(delivery, f"Unexpected error: {type(exc).__name__}")
     # Sent: mark it whoever holds the lease now, so no later claim sends it again.
     ChannelDelivery.objects.filter(pk=delivery.pk, state__in=OPEN).update(
         state=DeliveryState.SUCCEEDED, sent_at=timezone.now(), next_attempt_at=None, last_error=""
     )
     return DeliveryState.SUCCEEDED
+
+
+def _failed(delivery: ChannelDelivery, reason: str) -> str:
+    """Schedule the next attempt, or give up after the last; only while this claim holds."""
+    attempt = delivery.attempts
+    final = attempt > len(RETRY_DELAYS)
+    ChannelDelivery.objects.filter(pk=delivery.pk, attempts=attempt, state__in=OPEN).update(
+        state=DeliveryState.FAILED if final else DeliveryState.RETRYING,
+        next_attempt_at=None if final else timezone.now() + RETRY_DELAYS[attempt - 1],
+        last_error=f"Attempt {attempt}: {reason}"[:500],
+    )
+    logger.info("Channel delivery %s attempt %s failed: %s", delivery.pk, attempt, reason)
+    return DeliveryState.FAILED if final else DeliveryState.RETRYING
 
 
 def _check_recipient(delivery: ChannelDelivery) -> None:

@@ -15,6 +15,7 @@ commit that fails after sending sends the same digest again on the next run in t
 """
 
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -119,6 +120,11 @@ def _send_batch(now: datetime, hour: datetime, after_id: int) -> tuple[int, Any]
     done: list[Digest] = []
     connection = get_connection()
     try:
+        connection.open()  # one connection for the batch (Django opens one per send otherwise)
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("Digests wait: the mail server is not answering (%s).", exc)
+        return 0, None  # nothing recorded: the next run in this hour tries again
+    try:
         for digest in digests.values():
             if not digest.deliveries:
                 done.append(digest)  # nothing pending: no e-mail, and this hour is done
@@ -132,14 +138,23 @@ def _send_batch(now: datetime, hour: datetime, after_id: int) -> tuple[int, Any]
                 logger.warning(
                     "Digest of preference %s not sent: %s", digest.preference.pk, failure
                 )
-                connection.close()  # the next message opens a fresh connection
-                continue
+                if _server_gone(failure.__cause__):
+                    break  # the rest of the batch waits for the next run
+                continue  # this message was refused; the others may go
             done.append(digest)
             sent_ids.extend(d.pk for d in digest.deliveries)
     finally:
         connection.close()
     _record(now, done, sent_ids)
     return sum(1 for d in done if d.deliveries), preferences[-1].pk
+
+
+def _server_gone(error: BaseException | None) -> bool:
+    """A failure that ends the batch's sending; the others (a refused address, a message too
+    big) are about one message. SMTPException is an OSError too, so it is told apart first."""
+    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def _record(now: datetime, done: list[Digest], sent_ids: list[int]) -> None:

@@ -185,6 +185,21 @@ def test_with_the_mail_server_down_the_lines_wait_and_go_on_the_next_run(
     assert len(smtp_server.received) == 1
 
 
+def test_a_refused_address_does_not_hold_up_the_other_digests(smtp_server, workspace, rep):
+    other = member_with(workspace, username="sam", email="sam@vendor.example", digest_hour=9)
+    subscribe(other, workspace, types=[E.DEAL_WON], channel=Channel.DIGEST)
+    smtp_server.handler.refuse.add("rita@vendor.example")
+    deal_event(workspace, type=E.DEAL_WON)
+    assert digests_send_due(at(MONDAY_8, 9)) == 1
+    assert [m.recipients for m in smtp_server.received] == [["sam@vendor.example"]]
+    # Rita's line waits; her digest is tried again on the next run.
+    assert ChannelDelivery.objects.get(subscription__user=rep).state == DeliveryState.PENDING
+    assert AlertPreference.objects.get(user=rep).last_daily_digest_at is None
+    smtp_server.handler.refuse.clear()
+    assert digests_send_due(at(MONDAY_8, 9, 30)) == 1
+    assert smtp_server.received[-1].recipients == ["rita@vendor.example"]
+
+
 def test_lines_of_a_turned_off_subscription_and_of_a_member_who_left_are_not_sent(
     smtp_server, workspace, rep, exec_
 ):

@@ -200,3 +200,21 @@ def test_a_member_of_another_workspace_never_gets_this_workspaces_emails(
     for delivery in ChannelDelivery.objects.all():
         channel_delivery_send(delivery_id=delivery.pk)
     assert [m.recipients for m in smtp_server.received] == [["rita@vendor.example"]]
+
+
+def test_an_unexpected_error_is_retried_then_failed_not_looped(
+    smtp_server, workspace, rep, monkeypatch
+):
+    from alerts_app.services import channels
+
+    def broken(*args, **kwargs):
+        raise ValueError("a template bug")
+
+    monkeypatch.setattr(channels, "render_to_string", broken)
+    _user, subscription = rep
+    deal_event(workspace)
+    [delivery] = deliveries(subscription)
+    assert channel_delivery_send(delivery_id=delivery.pk) == DeliveryState.RETRYING
+    delivery.refresh_from_db()
+    assert delivery.last_error == "Attempt 1: Unexpected error: ValueError"
+    assert smtp_server.received == []

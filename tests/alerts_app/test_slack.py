@@ -167,3 +167,16 @@ def test_the_workspace_url_is_stored_encrypted_with_a_hint_and_an_empty_one_clea
 
 def test_slack_escaping():
     assert slack_escape("<b> & <i>") == "&lt;b&gt; &amp; &lt;i&gt;"
+
+
+def test_a_url_no_key_can_read_is_skipped_with_the_reason(
+    slack_receiver, workspace, rep_on_slack, settings
+):
+    workspace_slack_url_set(workspace=workspace, url=slack_receiver.url())
+    settings.DEALLENS_ENCRYPTION_KEYS = ["Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg="]
+    deal_event(workspace)
+    [delivery] = deliveries(rep_on_slack)
+    assert channel_delivery_send(delivery_id=delivery.pk) == DeliveryState.SKIPPED
+    delivery.refresh_from_db()
+    assert "cannot be decrypted" in delivery.last_error
+    assert slack_receiver.bodies == []

@@ -36,6 +36,13 @@ class Collector:
     """The aiosmtpd handler: every envelope, parsed."""
 
     received: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)  # addresses answered with a 550
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
