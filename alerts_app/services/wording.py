@@ -71,9 +71,9 @@ def _percent(value: Decimal) -> Decimal:
 
 
 def segment_shift_line(data: dict) -> str:
-    """'win rate 42% → 28% (−14 points)' or 'pipeline 120,000 → 80,000 (−33%)'."""
+    """'Win rate 42% → 28% (−14 points)' or 'Pipeline 120,000 → 80,000 (−33%)'."""
     metric = str(data.get("metric", ""))
-    name = _METRIC_NAMES.get(metric, metric.replace("_", " "))
+    name = _METRIC_NAMES.get(metric, metric.replace("_", " ")).capitalize()
     before, after = _number(data.get("before")), _number(data.get("after"))
     if before is None or after is None:
         return name

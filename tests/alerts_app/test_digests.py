@@ -133,9 +133,9 @@ def test_a_weekly_digest_goes_only_on_its_weekday_and_reads_well(
     text, html = mail.part("text/plain"), mail.part("text/html")
     for body in (text, html):
         assert "Industry: Retail" in body
-        assert "win rate 42% → 28% (−14 points)" in body
+        assert "Win rate 42% → 28% (−14 points)" in body
         assert "Industry: Fintech" in body
-        assert "pipeline 120,000 → 80,000 (−33%)" in body
+        assert "Pipeline 120,000 → 80,000 (−33%)" in body
         assert "segment shifted, in a weekly digest" in body, body
         assert "https://deallens.example/dashboard/?dimension=industry" in body
     assert "SEGMENTS THAT SHIFTED (2)" in text
