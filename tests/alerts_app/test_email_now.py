@@ -218,3 +218,48 @@ def test_an_unexpected_error_is_retried_then_failed_not_looped(
     delivery.refresh_from_db()
     assert delivery.last_error == "Attempt 1: Unexpected error: ValueError"
     assert smtp_server.received == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_reaches_the_inbox_through_the_outbox_and_the_fanout(
+    smtp_server, workspace, rep
+):
+    """No test shortcuts: the event commits, the kick after commit sweeps the outbox (tasks
+    run in-process in tests), the fan-out queues the e-mail after its own commit."""
+    from django.db import transaction
+
+    from events_app.services import event_record
+
+    _user, subscription = rep
+    with transaction.atomic():
+        event_record(
+            workspace=workspace,
+            type=EventType.DEAL_RISK_RAISED,
+            object_type="deal",
+            object_id=5,
+            object_url="/deals/5/",
+            summary="New risk on Initech – renewal: single-threaded",
+            data={"deal": "Initech – renewal", "amount": "50000"},
+        )
+    [mail] = smtp_server.received
+    assert "Initech – renewal" in mail.message["Subject"]
+    [delivery] = deliveries(subscription)
+    assert delivery.state == DeliveryState.SUCCEEDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_sends_nothing(smtp_server, workspace, rep):
+    from django.db import transaction
+
+    from events_app.services import event_record
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        event_record(
+            workspace=workspace,
+            type=EventType.DEAL_RISK_RAISED,
+            object_type="deal",
+            summary="A risk that never was",
+        )
+        raise RuntimeError("the change failed")
+    assert smtp_server.received == []
+    assert not ChannelDelivery.objects.exists()
