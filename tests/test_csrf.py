@@ -26,6 +26,14 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"  # UserFactory's password
 
+# POST routes without CSRF protection, with why; each has its own test that a POST without
+# its authorisation changes nothing.
+CSRF_EXEMPT = {
+    # RFC 8058 one-click unsubscribe: mail clients POST with no cookie and no form token; the
+    # signed token in the path is the authorisation (tests/alerts_app/test_unsubscribe.py).
+    "alerts-unsubscribe": "signed one-click unsubscribe link",
+}
+
 
 def _post_routes():
     """(name, route, converters) of every page route whose view takes POST."""
@@ -41,6 +49,8 @@ def _post_routes():
         if route.startswith(("api/", "admin/")):
             continue
         view_class = pattern.callback.view_class
+        if pattern.name in CSRF_EXEMPT:
+            continue
         if "post" in view_class.http_method_names and hasattr(view_class, "post"):
             yield pattern.name, route, set(pattern.pattern.converters)
 
@@ -140,3 +150,13 @@ def test_the_api_with_a_session_refuses_a_write_without_the_token(signed_in):
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
     assert not world.account.__class__.objects.filter(name="Forged").exists()
+
+
+def test_the_csrf_exempt_routes_are_real_and_refuse_a_post_without_their_token(signed_in):
+    """The exemptions above exist, and a POST with a made-up token changes nothing."""
+    client, workspace, world, job = signed_in
+    before = _rows(workspace)
+    for name in CSRF_EXEMPT:
+        response = client.post(reverse(name, kwargs={"token": "made-up:token"}))
+        assert response.status_code == 404, name
+    assert _rows(workspace) == before

@@ -32,6 +32,11 @@ PAGE_EXCEPTIONS = {
     "login": "signing in comes before any workspace",
     "logout": "signing out ends the session; it reads no workspace data",
 }
+# Pages authorised by a signed token in their path instead of a session and a workspace, with
+# why; they read only the rows the token names.
+SIGNED_LINK_PAGES = {
+    "alerts-unsubscribe": "the e-mails' one-click unsubscribe: the token names the subscriptions",
+}
 # API views outside the scoped base, with why.
 API_EXCEPTIONS = {
     "api-schema": "the OpenAPI document: the shape of the API, no data",
@@ -143,7 +148,7 @@ def test_every_page_goes_through_the_workspace_view_mixin():
     assert len(routes) >= 30, "the resolver walk found the app's pages"
     unscoped = []
     for route, name, callback in routes:
-        if name in PAGE_EXCEPTIONS:
+        if name in PAGE_EXCEPTIONS or name in SIGNED_LINK_PAGES:
             continue
         view_class = _view_class(callback)
         if view_class is None or not issubclass(view_class, WorkspaceViewMixin):
@@ -160,6 +165,15 @@ def test_the_page_exceptions_are_real_and_serve_no_workspace_data():
     for name in PAGE_EXCEPTIONS:
         assert by_name[name].__module__.startswith("accounts_app"), name
         assert not issubclass(by_name[name], WorkspaceViewMixin), f"{name} need not be listed"
+
+
+def test_the_signed_link_pages_are_real_and_answer_404_to_a_made_up_token(client, db):
+    by_route = {name: _clean(route) for route, name, _ in _page_routes()}
+    assert set(SIGNED_LINK_PAGES) <= set(by_route), "a listed signed-link page no longer exists"
+    for name in SIGNED_LINK_PAGES:
+        assert "<str:token>" in by_route[name], name
+        response = client.get("/" + by_route[name].replace("<str:token>", "made-up:token"))
+        assert response.status_code == 404, name
 
 
 def test_everything_else_is_the_django_admin_for_staff_only():
