@@ -27,3 +27,30 @@ def emit(workspace, *, type="deal.won", actor=None, **fields) -> Event:
 
 def delivery_of(endpoint, event) -> WebhookDelivery:
     return WebhookDelivery.objects.get(endpoint=endpoint, event=event)
+
+
+def webhook_with_delivery(workspace, *, label: str = "") -> tuple:
+    """An endpoint and one delivery of an event, written directly (no fan-out, no URL check):
+    the rows the page-isolation and CSRF walks name."""
+    from django.utils import timezone
+
+    from alerts_app.models import WebhookEndpoint
+    from alerts_app.services.webhooks import secret_generate
+    from common import encryption
+
+    endpoint = WebhookEndpoint.objects.create(
+        workspace=workspace,
+        url="https://hooks.example.com/in",
+        description=label,
+        secret_encrypted=encryption.encrypt(secret_generate()),
+        secret_hint="whsec_…test",
+    )
+    event = Event.objects.create(
+        workspace=workspace,
+        type="deal.won",
+        occurred_at=timezone.now(),
+        object_type="deal",
+        summary=f"{label} deal won".strip(),
+    )
+    delivery = WebhookDelivery.objects.create(workspace=workspace, endpoint=endpoint, event=event)
+    return endpoint, delivery
