@@ -93,7 +93,7 @@ def _split(url: str):
 def _addresses(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
+    except (OSError, UnicodeError, ValueError) as exc:
         raise AddressRefused(f"The host {host} could not be resolved.") from exc
     addresses = []
     for _family, _type, _proto, _name, sockaddr in infos:

@@ -17,27 +17,21 @@ Auto-disable (after Svix): an endpoint whose every attempt has failed for 5 days
 are skipped, and every admin of the workspace gets a notification and an e-mail.
 """
 
-import base64
-import json
 import logging
 import random
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from standardwebhooks import Webhook
 
 from accounts_app.models import Membership, Workspace
 from common import encryption
 from common.exceptions import ApplicationError
 from common.services import UNSET, Unset, check_owned, given, save_validated
-from events_app.models import Event
 
 from ..models import (
     EVENT_TYPE_VALUES,
@@ -47,6 +41,7 @@ from ..models import (
     WebhookEndpoint,
 )
 from .webhook_http import Answer, post_signed, url_check
+from .webhook_payload import iso_utc, secret_generate, signed_request
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +59,6 @@ OPEN = (DeliveryState.PENDING, DeliveryState.RETRYING)
 
 
 # --- endpoints ----------------------------------------------------------------------------------
-
-
-def secret_generate() -> str:
-    """A Standard Webhooks secret: ``whsec_`` and the base64 of 32 random bytes."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def _secret_store(endpoint: WebhookEndpoint) -> str:
@@ -164,46 +154,6 @@ def _skip_waiting(endpoint: WebhookEndpoint, why: str) -> None:
     WebhookDelivery.objects.filter(endpoint=endpoint, state__in=OPEN).update(
         state=DeliveryState.SKIPPED, next_attempt_at=None, error=why
     )
-
-
-# --- payload and signature ----------------------------------------------------------------------
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def event_payload(event: Event) -> dict:
-    """The event as receivers get it (PRODUCT.md §12)."""
-    actor = event.actor
-    url = event.object_url
-    if url.startswith("/"):
-        url = settings.DEALLENS_BASE_URL + url
-    return {
-        "id": event.public_id,
-        "type": event.type,
-        "workspace": event.workspace.slug,
-        "occurred_at": _iso(event.occurred_at),
-        "actor": (
-            {"id": actor.pk, "name": actor.get_full_name() or actor.get_username()}
-            if actor is not None
-            else None
-        ),
-        "object": {"type": event.object_type, "id": event.object_id, "url": url or None},
-        "data": event.data,
-    }
-
-
-def signed_request(*, event: Event, secret: str, at: datetime) -> tuple[bytes, dict[str, str]]:
-    """The body and the Standard Webhooks headers of one attempt."""
-    body = json.dumps(event_payload(event), cls=DjangoJSONEncoder, separators=(",", ":")).encode()
-    msg_id = event.public_id
-    return body, {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, at, body),
-        "content-type": "application/json",
-    }
 
 
 # --- attempts -----------------------------------------------------------------------------------
@@ -340,7 +290,7 @@ def _failure_noted(endpoint: WebhookEndpoint) -> None:
 def webhook_endpoint_auto_disable(*, endpoint: WebhookEndpoint) -> None:
     """Switch off a failing endpoint and tell every admin of its workspace, in the app and by
     e-mail (after commit; a mail server that is down loses the e-mail, not the switch)."""
-    since = _iso(endpoint.failing_since or timezone.now())
+    since = iso_utc(endpoint.failing_since or timezone.now())
     endpoint.enabled = False
     endpoint.disabled_reason = (
         f"Switched off automatically: every delivery has failed since {since}."
@@ -429,3 +379,17 @@ def webhook_delivery_replay(*, workspace: Workspace, delivery: WebhookDelivery) 
     delivery.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
     transaction.on_commit(lambda: _queue([delivery.pk]), robust=True)
     return delivery
+
+
+def webhook_secrets_rotate() -> int:
+    """Re-encrypt every endpoint's secret with the newest key (``rotate_encryption_keys``);
+    returns how many were re-encrypted."""
+    done = 0
+    for endpoint in WebhookEndpoint.objects.only("pk", "secret_encrypted").iterator():
+        if encryption.is_current(endpoint.secret_encrypted):
+            continue
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            secret_encrypted=encryption.rotate(endpoint.secret_encrypted)
+        )
+        done += 1
+    return done
