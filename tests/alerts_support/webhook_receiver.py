@@ -43,6 +43,7 @@ class Receiver:
     script: list = field(default_factory=lambda: [200])
     requests: list[Received] = field(default_factory=list)
     url: str = ""
+    sni: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_behaviour(self):
@@ -110,14 +111,20 @@ def _handler(receiver: Receiver):
 class running_receiver:
     """``with running_receiver(secret) as receiver:`` — serves until the block ends."""
 
-    def __init__(self, secret: str = "", script=None):
+    def __init__(self, secret: str = "", script=None, tls=None):
         self.receiver = Receiver(secret=secret, script=list(script or [200]))
+        self.tls = tls  # an ssl.SSLContext (server side): https, recording the SNI names
 
     def __enter__(self) -> Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.receiver))
         self.server.daemon_threads = True
         host, port = self.server.server_address[:2]
-        self.receiver.url = f"http://{host}:{port}/hooks"
+        scheme = "http"
+        if self.tls is not None:
+            self.tls.sni_callback = lambda _sock, name, _ctx: self.receiver.sni.append(name)
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.receiver.url = f"{scheme}://{host}:{port}/hooks"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self.receiver
