@@ -138,3 +138,15 @@ def test_other_roles_get_403(member, workspace, role):
 def test_the_settings_page_links_to_webhooks(admin):
     html = admin.get(reverse("workspace-settings")).content.decode()
     assert reverse("webhook-list") in html
+
+
+def test_the_list_page_does_not_grow_in_queries_with_endpoints(
+    admin, workspace, django_assert_max_num_queries
+):
+    from tests.alerts_support.webhooks import webhook_with_delivery
+
+    for n in range(8):
+        webhook_with_delivery(workspace, label=f"Endpoint {n}")
+    with django_assert_max_num_queries(10):
+        page = admin.get(reverse("webhook-list"))
+    assert page.content.decode().count('data-testid="endpoint-row"') == 8
