@@ -188,3 +188,18 @@ def test_the_list_does_not_grow_in_queries_with_endpoints(
         response = admin.get(API)
     assert response.status_code == 200 and response.json()["count"] == 6
     assert all(r["last_delivery_state"] == "pending" for r in response.json()["results"])
+
+
+def test_the_secret_is_never_logged(admin, workspace, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    with running_receiver() as receiver:
+        response = admin.post(API, {"url": receiver.url}, format="json")
+        secret = response.json()["secret"]
+        endpoint = WebhookEndpoint.objects.get()
+        webhook_delivery_attempt(delivery_id=delivery_of(endpoint, emit(workspace)).pk)
+        rotated = admin.post(f"{API}{endpoint.pk}/rotate-secret/").json()["secret"]
+    assert receiver.requests
+    assert secret not in caplog.text and rotated not in caplog.text
+    assert secret[6:] not in caplog.text and rotated[6:] not in caplog.text

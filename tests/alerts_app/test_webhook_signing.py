@@ -98,3 +98,18 @@ def test_an_unknown_event_type_is_refused(workspace):
             workspace=workspace, url="http://127.0.0.1:9/a", event_types=["deal.exploded"]
         )
     assert "deal.exploded" in exc.value.extra["event_types"][0]
+
+
+def test_secrets_are_re_encrypted_with_the_newest_key(workspace, settings):
+    from cryptography.fernet import Fernet
+
+    from alerts_app.services.webhooks import webhook_secrets_rotate
+
+    endpoint, secret = webhook_endpoint_create(workspace=workspace, url="http://127.0.0.1:9/x")
+    old_keys = list(settings.DEALLENS_ENCRYPTION_KEYS)
+    settings.DEALLENS_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old_keys]
+    assert webhook_secrets_rotate() == 1
+    assert webhook_secrets_rotate() == 0, "already current"
+    settings.DEALLENS_ENCRYPTION_KEYS = settings.DEALLENS_ENCRYPTION_KEYS[:1]  # old key dropped
+    endpoint.refresh_from_db()
+    assert encryption.decrypt(endpoint.secret_encrypted) == secret
