@@ -151,9 +151,10 @@ def webhook_endpoint_rotate_secret(*, workspace: Workspace, endpoint: WebhookEnd
 
 
 def _skip_waiting(endpoint: WebhookEndpoint, why: str) -> None:
-    WebhookDelivery.objects.filter(endpoint=endpoint, state__in=OPEN).update(
-        state=DeliveryState.SKIPPED, next_attempt_at=None, error=why
-    )
+    """Nothing more goes to a switched-off endpoint; a delivery's last error stays readable."""
+    waiting = WebhookDelivery.objects.filter(endpoint=endpoint, state__in=OPEN)
+    waiting.filter(error="").update(error=why)
+    waiting.update(state=DeliveryState.SKIPPED, next_attempt_at=None)
 
 
 # --- attempts -----------------------------------------------------------------------------------
@@ -198,9 +199,13 @@ def webhook_delivery_attempt(*, delivery_id: int) -> bool:
     )
     if claimed != 1:
         return False
-    delivery = WebhookDelivery.objects.select_related(
-        "endpoint", "event__workspace", "event__actor"
-    ).get(pk=delivery_id)
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint", "event__workspace", "event__actor")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:  # its endpoint was deleted meanwhile
+        return False
     endpoint = delivery.endpoint
     if not endpoint.enabled:
         _finish(
@@ -240,7 +245,9 @@ def _record(delivery: WebhookDelivery, *, claimed_at: datetime, answer: Answer) 
         "duration_ms": answer.duration_ms,
         "error": answer.error[:500],
     }
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+    endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=delivery.endpoint_id).first()
+    if endpoint is None:  # deleted while the request was out: nothing left to record
+        return
     if answer.ok:
         written = _finish(delivery, claimed_at=claimed_at, state=DeliveryState.SUCCEEDED, **outcome)
         if written and endpoint.failing_since is not None:

@@ -158,3 +158,20 @@ def test_a_new_delivery_is_swept_only_after_its_kick_had_time(workspace, monkeyp
         created_at=timezone.now() - timedelta(seconds=30)
     )
     assert webhook_deliveries_due() == 1 and queued == [delivery.pk]
+
+
+def test_an_endpoint_deleted_while_its_request_is_out_is_no_error(workspace, monkeypatch):
+    from alerts_app.models import WebhookEndpoint
+    from alerts_app.services.webhook_http import Answer
+
+    endpoint, _ = webhook_endpoint_create(workspace=workspace, url="http://127.0.0.1:9/x")
+    delivery = delivery_of(endpoint, emit(workspace))
+
+    def delete_then_answer(**kwargs):
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+        return Answer(200, "ok", 3, "")
+
+    monkeypatch.setattr(webhooks, "post_signed", delete_then_answer)
+    assert webhook_delivery_attempt(delivery_id=delivery.pk)
+    assert not WebhookDelivery.objects.filter(pk=delivery.pk).exists()
+    assert not webhook_delivery_attempt(delivery_id=delivery.pk)
