@@ -3,11 +3,33 @@ e-mails' unsubscribe link."""
 
 from django.urls import path
 
-urlpatterns: list = []
+from .views import unsubscribe, webhooks
 
-# unsubscribe
-from .views.unsubscribe import UnsubscribeView  # noqa: E402 (one block per feature)
-
-urlpatterns += [
-    path("unsubscribe/<str:token>/", UnsubscribeView.as_view(), name="alerts-unsubscribe"),
+urlpatterns: list = [
+    # webhooks
+    path("settings/webhooks/", webhooks.WebhookListView.as_view(), name="webhook-list"),
+    path(
+        "settings/webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"
+    ),
+    path(
+        "settings/webhooks/<int:pk>/rotate/",
+        webhooks.WebhookRotateView.as_view(),
+        name="webhook-rotate",
+    ),
+    path(
+        "settings/webhooks/<int:pk>/delete/",
+        webhooks.WebhookDeleteView.as_view(),
+        name="webhook-delete",
+    ),
+    path(
+        "settings/webhooks/<int:pk>/deliveries/<int:delivery_pk>/replay/",
+        webhooks.WebhookReplayView.as_view(),
+        name="webhook-replay",
+    ),
+    # unsubscribe
+    path(
+        "unsubscribe/<str:token>/",
+        unsubscribe.UnsubscribeView.as_view(),
+        name="alerts-unsubscribe",
+    ),
 ]

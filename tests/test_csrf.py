@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts_app.models import Membership
 from common.models import WorkspaceOwnedModel
 from crm_app.services import import_jobs as jobs
+from tests.alerts_support.webhooks import webhook_with_delivery
 from tests.factories import (
     CrmConnectionFactory,
     MembershipFactory,
@@ -73,6 +74,10 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "integration-sync": [{"pk": w.connection.pk}],
         "integration-delete": [{"pk": w.connection.pk}],
         "integration-stages": [{"pk": w.connection.pk}],
+        "webhook-detail": [{"pk": w.webhook.pk}],
+        "webhook-rotate": [{"pk": w.webhook.pk}],
+        "webhook-delete": [{"pk": w.webhook.pk}],
+        "webhook-replay": [{"pk": w.webhook.pk, "delivery_pk": w.webhook_delivery.pk}],
     }
 
 
@@ -89,6 +94,7 @@ def signed_in(tmp_path):
     workspace = WorkspaceFactory.create(slug="acme")
     world = build_world(workspace)
     world.connection = CrmConnectionFactory.create(workspace=workspace)
+    world.webhook, world.webhook_delivery = webhook_with_delivery(workspace)
     path = tmp_path / "companies.csv"
     path.write_text("Record ID,Company name,Industry\n1,Umbrella,Retail\n")
     job, problems = jobs.import_job_create(

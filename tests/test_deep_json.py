@@ -13,6 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts_app.models import Membership, Segment
 from common.parsers import MAX_DEPTH, JSONTooDeep, json_depth_check, json_loads
 from crm_app.models import ImportJob
+from tests.alerts_support.webhooks import webhook_with_delivery
 from tests.api_support import member_client
 from tests.factories import CrmConnectionFactory
 from tests.world import build_world
@@ -49,12 +50,13 @@ def _body_operations() -> list[tuple[str, str]]:
     )
 
 
-def _url(path: str, world, connection) -> str:
+def _url(path: str, world, connection, webhook=None) -> str:
     """The operation's path with ids of this workspace's rows."""
     resource = path.removeprefix(PREFIX).split("/")[0]
     if "{id}" not in path:
         return path
-    row = connection if resource == "integrations" else world.by_resource()[resource]
+    rows = {"integrations": connection, "webhooks": webhook}
+    row = rows.get(resource) or world.by_resource()[resource]
     return path.replace("{id}", str(row.pk))
 
 
@@ -68,12 +70,13 @@ def admin(workspace):
 def test_every_operation_with_a_body_answers_400_to_deeply_nested_json(admin, workspace, shape):
     world = build_world(workspace)
     connection = CrmConnectionFactory.create(workspace=workspace)
+    webhook, _delivery = webhook_with_delivery(workspace)
     operations = _body_operations()
     assert len(operations) > 40  # the walk found the API
 
     answers = {}
     for path, method in operations:
-        url = _url(path, world, connection)
+        url = _url(path, world, connection, webhook)
         response = getattr(admin, method)(url, DEEP[shape], content_type="application/json")
         answers[f"{method.upper()} {path}"] = (response.status_code, response.json())
     wrong = {op: answer for op, answer in answers.items() if answer[0] != 400}

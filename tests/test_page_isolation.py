@@ -21,6 +21,7 @@ from common.models import WorkspaceOwnedModel
 from crm_app.models import ImportJob
 from crm_app.services import import_jobs as jobs
 from deals_app.views.deal_detail import FORMS as DEAL_FORMS
+from tests.alerts_support.webhooks import webhook_with_delivery
 from tests.factories import (
     MembershipFactory,
     SyncRunFactory,
@@ -145,6 +146,17 @@ def _cases(mine, theirs) -> dict[str, list[Case]]:
             Case({"pk": m.connection.pk, "run_pk": t.run.pk}),
             Case({"pk": t.connection.pk, "run_pk": m.run.pk}),
         ],
+        "webhook-detail": [
+            Case({"pk": t.webhook.pk}, {"pk": m.webhook.pk}, data={"url": "https://x.example/"})
+        ],
+        "webhook-rotate": [Case({"pk": t.webhook.pk})],
+        "webhook-delete": [Case({"pk": t.webhook.pk})],
+        "webhook-replay": [
+            Case({"pk": t.webhook.pk, "delivery_pk": t.webhook_delivery.pk}),
+            # A's endpoint with B's delivery, and B's endpoint with A's delivery.
+            Case({"pk": m.webhook.pk, "delivery_pk": t.webhook_delivery.pk}),
+            Case({"pk": t.webhook.pk, "delivery_pk": m.webhook_delivery.pk}),
+        ],
     }
 
 
@@ -208,6 +220,8 @@ def setting(tmp_path):
         connection__workspace=b, connection__name=f"{MARKER} org", workspace=b
     )
     mine.connection, theirs.connection = mine.run.connection, theirs.run.connection
+    mine.webhook, mine.webhook_delivery = webhook_with_delivery(a)
+    theirs.webhook, theirs.webhook_delivery = webhook_with_delivery(b, label=MARKER)
     user = UserFactory.create()
     MembershipFactory.create(user=user, workspace=a, role=Membership.Role.ADMIN)
     client = Client()

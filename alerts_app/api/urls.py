@@ -2,6 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .webhooks import WebhookEndpointViewSet
+
 router = SimpleRouter(trailing_slash=True)
+# webhooks
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook-api")
 
 urlpatterns = router.urls

@@ -159,6 +159,50 @@ def _check_integrations(client, a, b) -> set[tuple[str, str]]:
     return INTEGRATION_ROUTES
 
 
+WEBHOOK_ROUTES = {
+    (f"{PREFIX}webhooks/", "get"),
+    (f"{PREFIX}webhooks/", "post"),
+    (f"{PREFIX}webhooks/{{id}}/", "get"),
+    (f"{PREFIX}webhooks/{{id}}/", "put"),
+    (f"{PREFIX}webhooks/{{id}}/", "patch"),
+    (f"{PREFIX}webhooks/{{id}}/", "delete"),
+    (f"{PREFIX}webhooks/{{id}}/rotate-secret/", "post"),
+    (f"{PREFIX}webhooks/{{id}}/deliveries/", "get"),
+    (f"{PREFIX}webhooks/{{id}}/deliveries/{{delivery_id}}/replay/", "post"),
+}
+
+
+def _check_webhooks(client, a, b, settings) -> set[tuple[str, str]]:
+    """B's endpoints and deliveries are neither listed nor found on any route; A's is A's."""
+    from alerts_app.models import WebhookDelivery, WebhookEndpoint
+    from tests.alerts_support.webhooks import webhook_with_delivery
+
+    theirs, their_delivery = webhook_with_delivery(b)
+    own, own_delivery = webhook_with_delivery(a)
+    assert _ids(client, f"{PREFIX}webhooks/") == {own.pk}
+    body = {"url": "https://taken.example.com/", "description": "Taken over"}
+    for path, method in sorted(WEBHOOK_ROUTES):
+        if "{id}" not in path:
+            continue
+        url = path.replace("{id}", str(theirs.pk))
+        url = url.replace("{delivery_id}", str(their_delivery.pk))
+        response = getattr(client, method)(url, body, format="json")
+        assert response.status_code == 404, (method, url, response.content)
+    # A's endpoint naming B's delivery.
+    url = f"{PREFIX}webhooks/{own.pk}/deliveries/{their_delivery.pk}/replay/"
+    assert client.post(url).status_code == 404
+    deliveries = client.get(f"{PREFIX}webhooks/{own.pk}/deliveries/").json()["results"]
+    assert [d["id"] for d in deliveries] == [own_delivery.pk]
+    theirs.refresh_from_db()
+    assert theirs.description == "" and theirs.url == "https://hooks.example.com/in"
+    assert WebhookDelivery.objects.get(pk=their_delivery.pk).state == "pending"
+    settings.DEALLENS_WEBHOOKS_ALLOW_PRIVATE = True  # no DNS lookup for the create below
+    created = client.post(f"{PREFIX}webhooks/", {"url": "http://127.0.0.1:9/in"}, format="json")
+    assert created.status_code == 201, created.content
+    assert WebhookEndpoint.objects.get(pk=created.json()["id"]).workspace_id == a.pk
+    return WEBHOOK_ROUTES
+
+
 INSIGHT_READS = ["segments", "features", "assumptions", "trend", "dimensions"]
 B_MARKER = "Zebra industry only in B"
 
@@ -216,7 +260,7 @@ def setting(request):
     return client, a, b, mine, theirs
 
 
-def test_every_route_of_the_schema_keeps_workspaces_apart(setting):
+def test_every_route_of_the_schema_keeps_workspaces_apart(setting, settings):
     client, a, b, mine, theirs = setting
     routes = _schema_routes()
     covered: set[tuple[str, str]] = set()
@@ -302,6 +346,9 @@ def test_every_route_of_the_schema_keeps_workspaces_apart(setting):
 
     # Integrations (CRM connections and their runs).
     covered |= _check_integrations(client, a, b)
+
+    # Webhooks (endpoints and their delivery log).
+    covered |= _check_webhooks(client, a, b, settings)
 
     # Insights: B's figures never show in A's reads; B's task is not found from A.
     covered |= _check_insights(client, a, b, theirs)

@@ -26,16 +26,19 @@ def _get_paths() -> list[str]:
 
 def _objects(world) -> dict[str, int]:
     """The id to read per resource of the schema; a new resource needs a line here."""
+    from alerts_app.models import WebhookEndpoint
     from crm_app.models import CrmConnection, ImportJob
 
     workspace_id = world.account.workspace_id
     job = ImportJob.objects.filter(workspace_id=workspace_id).first()
     connection = CrmConnection.objects.filter(workspace_id=workspace_id).first()
+    endpoint = WebhookEndpoint.objects.filter(workspace_id=workspace_id).order_by("id").first()
     return {
         **{resource: obj.pk for resource, obj in world.by_resource().items()},
         "workspaces": workspace_id,
         "imports": job.pk if job else None,
         "integrations": connection.pk if connection else None,
+        "webhooks": endpoint.pk if endpoint else None,
     }
 
 
@@ -59,10 +62,11 @@ def _url(path: str, world) -> str:
 
 
 def _counts(client, world, admin=None) -> dict[str, int]:
-    """Every read's query count; admin-only reads (integrations) through ``admin``."""
+    """Every read's query count; admin-only reads (integrations, webhooks) through ``admin``."""
     counts = {}
     for path in _get_paths():
-        reader = admin if admin is not None and "/integrations/" in path else client
+        admin_only = "/integrations/" in path or "/webhooks/" in path
+        reader = admin if admin is not None and admin_only else client
         url = _url(path, world)
         params = {"page_size": 200} if "{" not in path else {}
         if "/insights/" in path:
@@ -90,6 +94,18 @@ def _connections(workspace, n: int) -> None:
         connection.save()
 
 
+def _webhooks(workspace, n: int) -> None:
+    """Webhook endpoints (about 2n), each with a delivery; the first has ``n`` of them."""
+    from alerts_app.models import WebhookDelivery
+    from tests.alerts_support.webhooks import webhook_with_delivery
+
+    first, _ = webhook_with_delivery(workspace)
+    for _ in range(n - 1):
+        webhook_with_delivery(workspace)
+        _endpoint, delivery = webhook_with_delivery(workspace)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(endpoint=first)
+
+
 def test_reads_cost_the_same_with_5_or_50_related_rows():
     small_ws, big_ws = WorkspaceFactory.create(slug="small"), WorkspaceFactory.create(slug="big")
     small = [build_world(small_ws, related=5)]
@@ -104,6 +120,8 @@ def test_reads_cost_the_same_with_5_or_50_related_rows():
     ImportJob.objects.bulk_create([ImportJob(workspace=big_ws) for _ in range(50)])
     _connections(small_ws, 5)
     _connections(big_ws, 50)
+    _webhooks(small_ws, 5)
+    _webhooks(big_ws, 50)
     small_client, _ = member_client(small_ws, Membership.Role.EXEC)
     big_client, _ = member_client(big_ws, Membership.Role.EXEC)
     admins = {}

@@ -1,0 +1,1 @@
+"""Reads of alerts_app, one module per topic (webhooks, …)."""
