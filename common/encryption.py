@@ -9,6 +9,7 @@ needs no set-up.
 
 import base64
 import hashlib
+from collections.abc import Callable
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -79,6 +80,19 @@ def rotate(token: str) -> str:
         raise SecretUnreadable(
             "A stored secret cannot be decrypted with DEALLENS_ENCRYPTION_KEYS."
         ) from exc
+
+
+# What `rotate_encryption_keys` re-encrypts besides CRM credentials: each app that stores a
+# secret registers "what" → a function re-encrypting its rows and returning how many.
+_rotators: dict[str, Callable[[], int]] = {}
+
+
+def rotator_register(what: str, rotate_rows: Callable[[], int]) -> None:
+    _rotators[what] = rotate_rows
+
+
+def rotators() -> dict[str, Callable[[], int]]:
+    return dict(_rotators)
 
 
 def _forget(*, setting: str, **kwargs: object) -> None:

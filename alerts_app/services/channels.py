@@ -340,3 +340,17 @@ def channel_deliveries_due(*, now: datetime | None = None) -> int:
     except BROKER_ERRORS:
         logger.warning("Broker unavailable: %s channel deliveries wait.", len(ids) - queued)
     return queued
+
+
+def slack_urls_rotate() -> int:
+    """Re-encrypt every stored Slack URL with the newest key (``rotate_encryption_keys``)."""
+    done = 0
+    for model in (Subscription, WorkspaceAlertSettings):
+        rows = model.objects.exclude(slack_url_encrypted="").only("pk", "slack_url_encrypted")
+        for row in rows.iterator():
+            if not encryption.is_current(row.slack_url_encrypted):
+                model.objects.filter(pk=row.pk).update(
+                    slack_url_encrypted=encryption.rotate(row.slack_url_encrypted)
+                )
+                done += 1
+    return done

@@ -68,6 +68,7 @@ def event_fanout(event: Event) -> None:
             segment = next(s.segment for s in subscriptions if s.segment_id == segment_id)
             segment_hits[segment_id] = (
                 account_id is not None
+                and segment is not None
                 and segment_accounts(segment=segment).filter(pk=account_id).exists()
             )
         return segment_hits[segment_id]

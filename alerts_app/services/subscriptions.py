@@ -52,7 +52,7 @@ ROLE_DEFAULTS: dict[str, list[dict]] = {
 def subscription_defaults_ensure(*, workspace: Workspace | int) -> int:
     """Give every member without alert settings yet their role's defaults; returns how many
     members got them. One query when everyone has them (the common case)."""
-    workspace_id = getattr(workspace, "pk", workspace)
+    workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
     if not _members_without_settings(workspace_id):
         return 0
     # Two sweeps at once must not both give a member the defaults (two e-mails per event).

@@ -149,8 +149,7 @@ class Answer:
         return self.status is not None and 200 <= self.status < 300
 
 
-def _pool(target: Target, timeout: urllib3.Timeout):
-    options = {"timeout": timeout, "retries": False, "maxsize": 1}
+def _pool(target: Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             target.address,
@@ -159,9 +158,13 @@ def _pool(target: Target, timeout: urllib3.Timeout):
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
-            **options,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
         )
-    return urllib3.HTTPConnectionPool(target.address, target.port, **options)
+    return urllib3.HTTPConnectionPool(
+        target.address, target.port, timeout=timeout, retries=False, maxsize=1
+    )
 
 
 def post_signed(*, url: str, body: bytes, headers: dict[str, str]) -> Answer:
