@@ -2,6 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .notifications import NotificationViewSet
+from .subscriptions import SubscriptionViewSet
+
 router = SimpleRouter(trailing_slash=True)
+# notifications and subscriptions: a member's own (the bell, alert settings)
+router.register("notifications", NotificationViewSet, basename="notification-api")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription-api")
 
 urlpatterns = router.urls
