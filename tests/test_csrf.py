@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts_app.models import Membership
+from alerts_app.models import Notification, Subscription
 from common.models import WorkspaceOwnedModel
 from crm_app.services import import_jobs as jobs
 from tests.factories import (
@@ -63,6 +64,9 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "integration-sync": [{"pk": w.connection.pk}],
         "integration-delete": [{"pk": w.connection.pk}],
         "integration-stages": [{"pk": w.connection.pk}],
+        "notification-read": [{"pk": w.notification.pk}],
+        "subscription-edit": [{"pk": w.subscription.pk}],
+        "subscription-delete": [{"pk": w.subscription.pk}],
     }
 
 
@@ -87,6 +91,10 @@ def signed_in(tmp_path):
     assert problems == []
     user = UserFactory.create(username="admin")
     MembershipFactory.create(user=user, workspace=workspace, role=Membership.Role.ADMIN)
+    world.notification = Notification.objects.create(workspace=workspace, user=user, message="N")
+    world.subscription = Subscription.objects.create(
+        workspace=workspace, user=user, event_types=["deal.won"]
+    )
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client, workspace, world, job
