@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts_app.context_processors.workspace",
+                "alerts_app.context_processors.notification_bell",
             ],
         },
     },
@@ -274,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "FeatureRequestStatusEnum": "insights_app.models.FeatureRequest.Status",
         "ScorecardStatusEnum": "deals_app.models.ScorecardItem.Status",
         "SyncRunStateEnum": "crm_app.models.SyncRun.State",
+        "EventTypeEnum": "events_app.models.EventType",
     },
 }
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts_app.models import Membership
+from alerts_app.models import Notification, Subscription
 from common.models import WorkspaceOwnedModel
 from crm_app.services import import_jobs as jobs
 from tests.alerts_support.webhooks import webhook_with_delivery
@@ -78,6 +79,9 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "webhook-rotate": [{"pk": w.webhook.pk}],
         "webhook-delete": [{"pk": w.webhook.pk}],
         "webhook-replay": [{"pk": w.webhook.pk, "delivery_pk": w.webhook_delivery.pk}],
+        "notification-read": [{"pk": w.notification.pk}],
+        "subscription-edit": [{"pk": w.subscription.pk}],
+        "subscription-delete": [{"pk": w.subscription.pk}],
     }
 
 
@@ -103,6 +107,10 @@ def signed_in(tmp_path):
     assert problems == []
     user = UserFactory.create(username="admin")
     MembershipFactory.create(user=user, workspace=workspace, role=Membership.Role.ADMIN)
+    world.notification = Notification.objects.create(workspace=workspace, user=user, message="N")
+    world.subscription = Subscription.objects.create(
+        workspace=workspace, user=user, event_types=["deal.won"]
+    )
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client, workspace, world, job

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts_app.models import Membership, Segment
+from alerts_app.models import Subscription
 from common.parsers import MAX_DEPTH, JSONTooDeep, json_depth_check, json_loads
 from crm_app.models import ImportJob
 from tests.alerts_support.webhooks import webhook_with_delivery
@@ -50,19 +51,20 @@ def _body_operations() -> list[tuple[str, str]]:
     )
 
 
-def _url(path: str, world, connection, webhook=None) -> str:
-    """The operation's path with ids of this workspace's rows."""
+def _url(path: str, world, connection, own: dict | None = None) -> str:
+    """The operation's path with ids of this workspace's rows (``own``: the caller's own
+    rows of the resources that are per member, such as subscriptions)."""
     resource = path.removeprefix(PREFIX).split("/")[0]
     if "{id}" not in path:
         return path
-    rows = {"integrations": connection, "webhooks": webhook}
-    row = rows.get(resource) or world.by_resource()[resource]
-    return path.replace("{id}", str(row.pk))
+    rows = {**world.by_resource(), "integrations": connection, **(own or {})}
+    return path.replace("{id}", str(rows[resource].pk))
 
 
 @pytest.fixture
 def admin(workspace):
-    client, _ = member_client(workspace, Membership.Role.ADMIN)
+    client, user = member_client(workspace, Membership.Role.ADMIN)
+    client.member = user  # the caller, whose own subscription a PATCH names
     return client
 
 
@@ -71,12 +73,18 @@ def test_every_operation_with_a_body_answers_400_to_deeply_nested_json(admin, wo
     world = build_world(workspace)
     connection = CrmConnectionFactory.create(workspace=workspace)
     webhook, _delivery = webhook_with_delivery(workspace)
+    own = {
+        "webhooks": webhook,
+        "subscriptions": Subscription.objects.create(
+            workspace=workspace, user=admin.member, event_types=["deal.won"]
+        ),
+    }
     operations = _body_operations()
     assert len(operations) > 40  # the walk found the API
 
     answers = {}
     for path, method in operations:
-        url = _url(path, world, connection, webhook)
+        url = _url(path, world, connection, own)
         response = getattr(admin, method)(url, DEEP[shape], content_type="application/json")
         answers[f"{method.upper()} {path}"] = (response.status_code, response.json())
     wrong = {op: answer for op, answer in answers.items() if answer[0] != 400}

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from accounts_app.models import Membership
+from alerts_app.models import Notification, Subscription
 from common.models import WorkspaceOwnedModel
 from crm_app.models import ImportJob
 from crm_app.services import import_jobs as jobs
@@ -137,6 +138,15 @@ def _cases(mine, theirs) -> dict[str, list[Case]]:
         "integration-delete": [Case({"pk": t.connection.pk})],
         "integration-stages": [Case({"pk": t.connection.pk})],
         "integration-progress": [Case({"pk": t.connection.pk}, {"pk": m.connection.pk})],
+        "notification-read": [Case({"pk": t.notification.pk})],
+        "subscription-edit": [
+            Case(
+                {"pk": t.subscription.pk},
+                {"pk": m.subscription.pk},
+                data={"sub-event_types": ["deal.won"], "sub-scope": "all"},
+            )
+        ],
+        "subscription-delete": [Case({"pk": t.subscription.pk})],
         "integration-run": [
             Case(
                 {"pk": t.connection.pk, "run_pk": t.run.pk},
@@ -224,6 +234,16 @@ def setting(tmp_path):
     theirs.webhook, theirs.webhook_delivery = webhook_with_delivery(b, label=MARKER)
     user = UserFactory.create()
     MembershipFactory.create(user=user, workspace=a, role=Membership.Role.ADMIN)
+    # The alerts pages name a member's own notification and subscription; B's belong to B's admin.
+    their_admin = UserFactory.create()
+    MembershipFactory.create(user=their_admin, workspace=b, role=Membership.Role.ADMIN)
+    for world, workspace, owner in ((mine, a, user), (theirs, b, their_admin)):
+        world.notification = Notification.objects.create(
+            workspace=workspace, user=owner, message=f"{workspace.name} notice"
+        )
+        world.subscription = Subscription.objects.create(
+            workspace=workspace, user=owner, event_types=["deal.won"]
+        )
     client = Client()
     client.force_login(user)
     return client, a, b, mine, theirs

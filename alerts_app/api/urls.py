@@ -2,10 +2,15 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .notifications import NotificationViewSet
+from .subscriptions import SubscriptionViewSet
 from .webhooks import WebhookEndpointViewSet
 
 router = SimpleRouter(trailing_slash=True)
-# webhooks
+# notifications and subscriptions: a member's own (the bell, alert settings)
+router.register("notifications", NotificationViewSet, basename="notification-api")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription-api")
+# webhooks: admins only
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook-api")
 
 urlpatterns = router.urls

@@ -1,1 +1,2 @@
-"""Reads of alerts_app, one module per topic (webhooks, …)."""
+"""Reads of alerts_app, by topic: notifications (the bell, a member's subscriptions and
+preferences) and webhooks."""

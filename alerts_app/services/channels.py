@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts_app.models import Membership, Workspace
+from accounts_app.models import Membership
 from common import encryption
 from common.exceptions import ApplicationError
 from common.taskqueue import BROKER_ERRORS, PUBLISH_RETRY
@@ -298,16 +298,6 @@ def slack_url_hint(url: str) -> str:
 def slack_url_encrypt(url: str) -> str:
     """The stored form of a validated URL ('' clears it)."""
     return encryption.encrypt(slack_url_validate(url)) if (url or "").strip() else ""
-
-
-def workspace_slack_url_set(*, workspace: Workspace, url: str) -> WorkspaceAlertSettings:
-    """Set (or, with an empty URL, clear) the Slack incoming webhook of a workspace."""
-    token = slack_url_encrypt(url)
-    row, _ = WorkspaceAlertSettings.objects.get_or_create(workspace=workspace)
-    row.slack_url_encrypted = token
-    row.slack_url_hint = slack_url_hint(url.strip()) if token else ""
-    row.save(update_fields=["slack_url_encrypted", "slack_url_hint", "updated_at"])
-    return row
 
 
 def subscription_slack_url_set(*, subscription: Subscription, url: str) -> Subscription:

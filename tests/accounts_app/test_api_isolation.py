@@ -15,7 +15,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts_app.models import Membership
 from tests.api_support import member_client
-from tests.factories import MembershipFactory, WorkspaceFactory
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +203,71 @@ def _check_webhooks(client, a, b, settings) -> set[tuple[str, str]]:
     return WEBHOOK_ROUTES
 
 
+ALERT_ROUTES = {
+    (f"{PREFIX}notifications/", "get"),
+    (f"{PREFIX}notifications/read-all/", "post"),
+    (f"{PREFIX}notifications/{{id}}/", "get"),
+    (f"{PREFIX}notifications/{{id}}/read/", "post"),
+    (f"{PREFIX}subscriptions/", "get"),
+    (f"{PREFIX}subscriptions/", "post"),
+    (f"{PREFIX}subscriptions/preferences/", "get"),
+    (f"{PREFIX}subscriptions/preferences/", "patch"),
+    (f"{PREFIX}subscriptions/{{id}}/", "get"),
+    (f"{PREFIX}subscriptions/{{id}}/", "patch"),
+    (f"{PREFIX}subscriptions/{{id}}/", "delete"),
+}
+
+
+def _check_alerts(client, a, b, user, theirs) -> set[tuple[str, str]]:
+    """Notifications and subscriptions are the caller's own in the request's workspace: B's
+    (the caller's own in B too), and another member's in A, are neither listed nor found."""
+    from alerts_app.models import AlertPreference, Notification, Subscription
+
+    other = UserFactory.create()
+    MembershipFactory.create(user=other, workspace=a, role=Membership.Role.ADMIN)
+    own = Notification.objects.create(workspace=a, user=user, message="own")
+    foreign = [
+        Notification.objects.create(workspace=a, user=other, message="another member's"),
+        Notification.objects.create(workspace=b, user=user, message="mine, but in B"),
+    ]
+    own_sub = Subscription.objects.create(workspace=a, user=user, event_types=["deal.won"])
+    foreign_subs = [
+        Subscription.objects.create(workspace=a, user=other, event_types=["deal.won"]),
+        Subscription.objects.create(workspace=b, user=user, event_types=["deal.won"]),
+    ]
+    AlertPreference.objects.create(workspace=b, user=user, digest_hour=3)
+    assert _ids(client, f"{PREFIX}notifications/") == {own.pk}
+    assert own_sub.pk in _ids(client, f"{PREFIX}subscriptions/")
+    assert not {s.pk for s in foreign_subs} & _ids(client, f"{PREFIX}subscriptions/")
+    for n in foreign:
+        assert client.get(f"{PREFIX}notifications/{n.pk}/").status_code == 404
+        assert client.post(f"{PREFIX}notifications/{n.pk}/read/").status_code == 404
+    for s in foreign_subs:
+        for method in ("get", "patch", "delete"):
+            response = getattr(client, method)(
+                f"{PREFIX}subscriptions/{s.pk}/", {"scope": "mine"}, format="json"
+            )
+            assert response.status_code == 404, (method, s.pk, response.content)
+    assert client.post(f"{PREFIX}notifications/read-all/").json() == {"marked": 1}
+    assert Notification.objects.filter(pk__in=[n.pk for n in foreign], read_at=None).count() == 2
+    assert Subscription.objects.filter(pk__in=[s.pk for s in foreign_subs]).count() == 2
+    # A's digest time is A's: B's stays 3 o'clock.
+    assert client.get(f"{PREFIX}subscriptions/preferences/").json()["digest_hour"] == 8
+    client.patch(f"{PREFIX}subscriptions/preferences/", {"digest_hour": 6}, format="json")
+    assert AlertPreference.objects.get(workspace=b, user=user).digest_hour == 3
+    # A subscription naming B's saved segment is refused; one of A's own lands in A.
+    response = client.post(
+        f"{PREFIX}subscriptions/",
+        {"event_types": ["deal.won"], "segment": theirs.segment.pk},
+        format="json",
+    )
+    assert response.status_code == 400 and "does not exist" in str(response.json()["segment"])
+    created = client.post(f"{PREFIX}subscriptions/", {"event_types": ["deal.won"]}, format="json")
+    assert created.status_code == 201
+    assert Subscription.objects.get(pk=created.json()["id"]).workspace_id == a.pk
+    return ALERT_ROUTES
+
+
 INSIGHT_READS = ["segments", "features", "assumptions", "trend", "dimensions"]
 B_MARKER = "Zebra industry only in B"
 
@@ -257,6 +322,7 @@ def setting(request):
     if request.param != "member of A only":
         MembershipFactory.create(user=user, workspace=b, role=Membership.Role.ADMIN)
         client.defaults["HTTP_X_WORKSPACE"] = a.slug
+    mine.reader = user  # the caller (alerts: their own notifications and subscriptions)
     return client, a, b, mine, theirs
 
 
@@ -352,6 +418,9 @@ def test_every_route_of_the_schema_keeps_workspaces_apart(setting, settings):
 
     # Insights: B's figures never show in A's reads; B's task is not found from A.
     covered |= _check_insights(client, a, b, theirs)
+
+    # Alerts: the caller's own notifications and subscriptions in A only.
+    covered |= _check_alerts(client, a, b, mine.reader, theirs)
 
     missing = routes - covered
     assert not missing, f"routes without an isolation case (add one here): {sorted(missing)}"

@@ -26,19 +26,27 @@ def _get_paths() -> list[str]:
 
 def _objects(world) -> dict[str, int]:
     """The id to read per resource of the schema; a new resource needs a line here."""
-    from alerts_app.models import WebhookEndpoint
+    from alerts_app.models import Notification, Subscription, WebhookEndpoint
     from crm_app.models import CrmConnection, ImportJob
 
     workspace_id = world.account.workspace_id
     job = ImportJob.objects.filter(workspace_id=workspace_id).first()
     connection = CrmConnection.objects.filter(workspace_id=workspace_id).first()
     endpoint = WebhookEndpoint.objects.filter(workspace_id=workspace_id).order_by("id").first()
+    # Notifications and subscriptions are the reader's own (the exec of _counts).
+    reader = Membership.objects.filter(
+        workspace_id=workspace_id, role=Membership.Role.EXEC
+    ).values_list("user_id", flat=True)
+    notification = Notification.objects.filter(user_id__in=reader).first()
+    subscription = Subscription.objects.filter(user_id__in=reader).first()
     return {
         **{resource: obj.pk for resource, obj in world.by_resource().items()},
         "workspaces": workspace_id,
         "imports": job.pk if job else None,
         "integrations": connection.pk if connection else None,
         "webhooks": endpoint.pk if endpoint else None,
+        "notifications": notification.pk if notification else None,
+        "subscriptions": subscription.pk if subscription else None,
     }
 
 
@@ -106,6 +114,34 @@ def _webhooks(workspace, n: int) -> None:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(endpoint=first)
 
 
+def _notifications(workspace, user, n: int) -> None:
+    """``n`` notifications of the reader, each about an event with an actor; their defaults."""
+    from django.utils import timezone
+
+    from alerts_app.models import Notification
+    from alerts_app.services.subscriptions import subscription_defaults_ensure
+    from events_app.models import Event
+
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                workspace=workspace,
+                type="deal.won",
+                occurred_at=timezone.now(),
+                actor=user,
+                object_type="deal",
+                object_url="/deals/1/",
+                summary=f"Deal {i} won",
+            )
+            for i in range(n)
+        ]
+    )
+    Notification.objects.bulk_create(
+        [Notification(workspace=workspace, user=user, event=event) for event in events]
+    )
+    subscription_defaults_ensure(workspace=workspace)
+
+
 def test_reads_cost_the_same_with_5_or_50_related_rows():
     small_ws, big_ws = WorkspaceFactory.create(slug="small"), WorkspaceFactory.create(slug="big")
     small = [build_world(small_ws, related=5)]
@@ -122,13 +158,15 @@ def test_reads_cost_the_same_with_5_or_50_related_rows():
     _connections(big_ws, 50)
     _webhooks(small_ws, 5)
     _webhooks(big_ws, 50)
-    small_client, _ = member_client(small_ws, Membership.Role.EXEC)
-    big_client, _ = member_client(big_ws, Membership.Role.EXEC)
+    small_client, small_exec = member_client(small_ws, Membership.Role.EXEC)
+    big_client, big_exec = member_client(big_ws, Membership.Role.EXEC)
     admins = {}
     for ws in (small_ws, big_ws):  # a recompute, so insight reads answer from snapshots
         admins[ws.pk], _ = member_client(ws, Membership.Role.ADMIN)
         response = admins[ws.pk].post("/api/v1/insights/recompute/", {}, format="json")
         assert response.status_code == 202
+    _notifications(small_ws, small_exec, 5)
+    _notifications(big_ws, big_exec, 50)
 
     small_counts = _counts(small_client, small[0], admins[small_ws.pk])
     big_counts = _counts(big_client, big[0], admins[big_ws.pk])

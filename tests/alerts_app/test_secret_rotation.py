@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from alerts_app.models import WebhookEndpoint, WorkspaceAlertSettings
-from alerts_app.services.channels import workspace_slack_url_set
+from alerts_app.services.subscriptions import workspace_slack_url_set
 from alerts_app.services.webhooks import webhook_endpoint_create
 from common import encryption
 

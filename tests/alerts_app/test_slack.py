@@ -13,8 +13,8 @@ from alerts_app.services.channels import (
     slack_escape,
     slack_url_validate,
     subscription_slack_url_set,
-    workspace_slack_url_set,
 )
+from alerts_app.services.subscriptions import workspace_slack_url_set
 from common import encryption
 from common.exceptions import ApplicationError
 from events_app.models import EventType
