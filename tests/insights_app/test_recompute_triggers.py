@@ -102,6 +102,9 @@ class TestCeleryConfiguration:
         assert dirty["schedule"] <= 30
         nightly = by_task["insights_app.tasks.insights_recompute_all_workspaces"]["schedule"]
         assert isinstance(nightly, crontab) and nightly.hour == {3}
+        # As a worker does at start: import every app's tasks.py (autodiscover_tasks), so the
+        # check does not depend on which modules this test run happened to import before.
+        celery_app.loader.import_default_modules()
         for name in by_task:
             assert name in celery_app.tasks, name
 
