@@ -63,6 +63,8 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "integration-sync": [{"pk": w.connection.pk}],
         "integration-delete": [{"pk": w.connection.pk}],
         "integration-stages": [{"pk": w.connection.pk}],
+        "deal-survey": [{"pk": w.deal.pk}],
+        "survey-public": [{"token": "a-made-up-token"}],
     }
 
 

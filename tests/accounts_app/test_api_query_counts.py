@@ -27,15 +27,18 @@ def _get_paths() -> list[str]:
 def _objects(world) -> dict[str, int]:
     """The id to read per resource of the schema; a new resource needs a line here."""
     from crm_app.models import CrmConnection, ImportJob
+    from surveys_app.models import Survey
 
     workspace_id = world.account.workspace_id
     job = ImportJob.objects.filter(workspace_id=workspace_id).first()
     connection = CrmConnection.objects.filter(workspace_id=workspace_id).first()
+    survey = Survey.objects.filter(workspace_id=workspace_id).first()
     return {
         **{resource: obj.pk for resource, obj in world.by_resource().items()},
         "workspaces": workspace_id,
         "imports": job.pk if job else None,
         "integrations": connection.pk if connection else None,
+        "surveys": survey.pk if survey else None,
     }
 
 
@@ -104,6 +107,10 @@ def test_reads_cost_the_same_with_5_or_50_related_rows():
     ImportJob.objects.bulk_create([ImportJob(workspace=big_ws) for _ in range(50)])
     _connections(small_ws, 5)
     _connections(big_ws, 50)
+    from tests.factories import SurveyFactory
+
+    for world in (*small, *big):  # one survey per world: 5 and 50 in the lists
+        SurveyFactory.create(deal=world.deal, contact=world.contact)
     small_client, _ = member_client(small_ws, Membership.Role.EXEC)
     big_client, _ = member_client(big_ws, Membership.Role.EXEC)
     admins = {}
