@@ -2,12 +2,19 @@
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from accounts_app.api.base import WorkspaceViewMixin
 from accounts_app.api.plumbing import OrderingFilter, Pagination
+from accounts_app.filters import MAX_ID
 from deals_app.models import Deal
 from surveys_app.api.serializers import SurveySendSerializer, SurveySerializer
 from surveys_app.filters import SurveyFilter
@@ -54,14 +61,19 @@ class DealSurveysView(WorkspaceViewMixin, generics.GenericAPIView):
         "deals; writers: admins, PMs and the deal's owner. 400 with `contacts` or `deal` "
         "messages for a contact without an e-mail address, another workspace's contact, or "
         "an open deal.",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The deal.")
+        ],
         request=SurveySendSerializer,
         responses={201: SurveySerializer(many=True)},
         examples=[OpenApiExample("Two contacts", value={"contacts": [12, 15]}, request_only=True)],
     )
-    def post(self, request, pk: int):
+    def post(self, request, id: str):  # noqa: A002 - the route's parameter
+        if not id.isdigit() or int(id) > MAX_ID:
+            raise Http404("No Deal matches the given query.")
         try:
-            deal = Deal.objects.for_workspace(self.workspace).get(pk=pk)
-        except (Deal.DoesNotExist, ValueError):
+            deal = Deal.objects.for_workspace(self.workspace).get(pk=int(id))
+        except Deal.DoesNotExist:
             raise Http404("No Deal matches the given query.") from None
         body = SurveySendSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)

@@ -66,6 +66,15 @@ def test_another_workspaces_deal_is_404(closed, other_workspace):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("deal_id", ["abc", "-1", str(2**70)])
+def test_a_malformed_deal_id_is_a_json_404(closed, deal_id):
+    response = api_client(closed.pm).post(
+        f"/api/v1/deals/{deal_id}/surveys/", {"contacts": [closed.buyer.pk]}, format="json"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_execs_and_other_sales_reps_may_not_send(closed):
     for role in (Membership.Role.EXEC, Membership.Role.SALES):
         client, _ = member_client(closed.workspace, role)
