@@ -152,6 +152,15 @@ class Survey(WorkspaceOwnedModel):
             return self.State.OPENED
         return self.State.SENT
 
+    @property
+    def main_reason_label(self) -> str:
+        """The main reason as the buyer read it ("" before an answer)."""
+        if self.main_reason in WinReason.values and self.deal.stage == "closed_won":
+            return str(WinReason(self.main_reason).label)
+        if self.main_reason in LossReason.values:
+            return LOSS_REASON_WORDS[LossReason(self.main_reason)]
+        return self.main_reason
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts_app.models import Membership, Workspace
 from common.exceptions import ApplicationError
-from deals_app.models import Conversation, Deal, LossReason
+from deals_app.models import Conversation, Deal, DealRole, LossReason
 from deals_app.services import conversation_create
 from events_app.models import EventType
 from events_app.services import event_record
@@ -177,6 +177,19 @@ def survey_send(
     foreign = [c for c in contacts if c.workspace_id != workspace.pk]
     if foreign:
         raise ValidationError({"contacts": "A contact belongs to another workspace."})
+    on_deal = set(
+        DealRole.objects.filter(deal=deal, contact__in=[c.pk for c in contacts]).values_list(
+            "contact_id", flat=True
+        )
+    )
+    unrelated = [
+        c.full_name for c in contacts if c.pk not in on_deal and c.account_id != deal.account_id
+    ]
+    if unrelated:
+        # The e-mail names the deal: only its own people are asked about it.
+        raise ValidationError(
+            {"contacts": f"{', '.join(unrelated)}: not on this deal or its account."}
+        )
     no_email = [c.full_name for c in contacts if not c.email]
     if no_email:
         raise ValidationError(

@@ -191,3 +191,16 @@ def test_only_pms_admins_and_the_owner_may_send(closed, member, client):
             workspace=closed.workspace, deal=closed.deal, contacts=[closed.champion], sent_by=user
         )
     assert Survey.objects.get().reminder_count == 2
+
+
+def test_a_contact_of_another_account_without_a_role_on_the_deal_is_refused(closed):
+    from tests.factories import ContactFactory, DealRoleFactory
+
+    outsider = ContactFactory.create(account__workspace=closed.workspace, last_name="Outsider")
+    with pytest.raises(ValidationError, match="Outsider: not on this deal or its account"):
+        survey_send(workspace=closed.workspace, deal=closed.deal, contacts=[outsider], sent_by=None)
+    # A partner with a role on the deal may be asked.
+    DealRoleFactory.create(deal=closed.deal, contact=outsider, role="influencer")
+    assert survey_send(
+        workspace=closed.workspace, deal=closed.deal, contacts=[outsider], sent_by=None
+    )
