@@ -76,6 +76,16 @@ def test_a_pm_sends_the_survey_and_the_buyer_answers_on_a_phone(
     expect(page.locator(".messages")).to_contain_text("1 survey sent.")
     expect(page.get_by_test_id("survey-state")).to_have_text("sent")
 
+    _shot(page, "deal-page-sent-1440")
+
+    # Before the answer: one survey sent, none answered; no competitor, no stated reason.
+    insights_recompute(workspace_id=workspace.pk, force=True)
+    page.goto("/dashboard/?dimension=industry")
+    before = page.locator('tr[data-segment="Fintech"]')
+    expect(before.get_by_test_id("survey-response")).to_have_text("0%")
+    expect(before.get_by_test_id("competitors")).to_have_text("—")
+    expect(before.locator("td").nth(-3)).to_have_text("—")  # reason mismatch: nothing stated
+
     for _ in range(50):  # delivered after commit, through the SMTP server
         if smtp.messages:
             break
@@ -130,7 +140,12 @@ def test_a_pm_sends_the_survey_and_the_buyer_answers_on_a_phone(
     row = page.locator('tr[data-segment="Fintech"]')
     expect(row.get_by_test_id("survey-response")).to_have_text("100%")
     expect(row.get_by_test_id("competitors")).to_have_text("Globex 1")
-    expect(row).to_contain_text("100%")
+    expect(row.locator("td").nth(-3)).to_have_text("100%")  # buyer: competitor; rep: price
+    _shot(page, "dashboard-after-1440")
+    page.goto(f"/deals/{lost_deal.pk}/survey/")
+    expect(page.get_by_test_id("survey-state")).to_have_text("answered")
+    expect(page.get_by_test_id("survey-table")).to_contain_text("Another product suited us")
+    _shot(page, "deal-page-answered-1440")
     assert page_log.foreign_requests == []
     assert [e for e in page_log.console_errors if "favicon" not in e] == []
 
