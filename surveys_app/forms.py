@@ -2,10 +2,9 @@
 
 from django import forms
 
-from common.limits import NOTES_MAX_LENGTH
 from deals_app.models import Deal
 
-from .models import Alternative
+from .models import ANSWER_TEXT_MAX_LENGTH, Alternative
 from .services import reason_choices
 
 FIT_CHOICES = [
@@ -30,7 +29,7 @@ class SurveyAnswerForm(forms.Form):
     )
     would_have_changed = forms.CharField(
         required=False,
-        max_length=NOTES_MAX_LENGTH,
+        max_length=ANSWER_TEXT_MAX_LENGTH,
         label="What would have changed your decision?",
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from common.limits import NOTES_MAX_LENGTH
 from common.models import WorkspaceOwnedModel, WorkspaceQuerySet
 from deals_app.models import LossReason
 
 # A link works for this long after it was sent (or after the last reminder).
 SURVEY_LIFETIME = dt.timedelta(days=30)
+# The free-text answer: well within a conversation's notes, which also hold the other answers.
+ANSWER_TEXT_MAX_LENGTH = 5_000
 
 
 class WinReason(models.TextChoices):
@@ -107,8 +108,8 @@ class Survey(WorkspaceOwnedModel):
     competitor = models.CharField(max_length=200, blank=True)
     would_have_changed = models.TextField(
         blank=True,
-        max_length=NOTES_MAX_LENGTH,
-        validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
+        max_length=ANSWER_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(ANSWER_TEXT_MAX_LENGTH)],
     )
     fit = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -184,3 +184,13 @@ def test_a_token_only_reaches_its_own_survey(closed, other_workspace):
     mine.refresh_from_db(), theirs.refresh_from_db()
     assert mine.answered_at is not None and theirs.answered_at is None
     assert theirs.conversation_id is None
+
+
+def test_a_very_long_answer_is_refused_with_the_fields_message(survey):
+    response = Client().post(_url(), {**ANSWER, "would_have_changed": "x" * 5001})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.answered_at is None
+    accepted = Client().post(_url(), {**ANSWER, "would_have_changed": "x" * 5000})
+    assert b"Thank you" in accepted.content
