@@ -49,6 +49,7 @@ TABLES = (
     "deals_app_tag",
     "insights_app_featuremention",
     "insights_app_evidence",
+    "surveys_app_survey",
 )
 
 
@@ -234,6 +235,18 @@ def compare(workspace, results) -> tuple[int, list[str]]:
             f"{at} reason_mismatch_rate",
             got["reason_mismatch_rate"],
             want.get("mismatched", 0) / stated if stated else None,
+        )
+        sent = want.get("surveys_sent", 0)
+        check(
+            f"{at} survey_response_rate",
+            got["survey_response_rate"],
+            want.get("surveys_answered", 0) / sent if sent else None,
+        )
+        rivals = sorted(want.get("competitors", {}).items(), key=lambda c: (-c[1][0], -c[1][1]))
+        check(
+            f"{at} competitors",
+            sorted((c["surveys"], c["deals"]) for c in got["competitors"]),
+            sorted(counts for _, counts in rivals[:10]),
         )
         check(
             f"{at} loss_reasons",

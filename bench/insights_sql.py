@@ -163,6 +163,24 @@ class HandSQL:
                     GROUP BY l.account_id""",
                 "SUM(x.stated) AS stated, SUM(x.mismatched) AS mismatched",
             ),
+            "surveys": self._per_account(
+                """SELECT d.account_id, COUNT(*) AS sent,
+                        COUNT(*) FILTER (WHERE s.answered_at IS NOT NULL) AS answered
+                    FROM surveys_app_survey s JOIN deals_app_deal d ON d.id = s.deal_id
+                    WHERE s.workspace_id = %(ws)s
+                    GROUP BY d.account_id""",
+                "SUM(x.sent) AS surveys_sent, SUM(x.answered) AS surveys_answered",
+            ),
+            "competitors": self._per_account(
+                """SELECT d.account_id, lower(btrim(s.competitor)) AS competitor,
+                        COUNT(*) AS n, COUNT(DISTINCT s.deal_id) AS deals
+                    FROM surveys_app_survey s JOIN deals_app_deal d ON d.id = s.deal_id
+                    WHERE s.workspace_id = %(ws)s AND s.answered_at IS NOT NULL
+                      AND s.alternative = 'competitor' AND s.competitor <> ''
+                    GROUP BY d.account_id, lower(btrim(s.competitor))""",
+                "SUM(x.n) AS surveys, SUM(x.deals) AS deals",
+                extra="competitor",
+            ),
             "recent": self._per_account(
                 """SELECT account_id, COUNT(*) AS n FROM deals_app_conversation
                     WHERE workspace_id = %(ws)s AND occurred_on BETWEEN %(since)s AND %(today)s
@@ -289,6 +307,17 @@ def figures(results: dict[str, list[dict]], *, hourly_cost: Decimal, labels: dic
         f["stated"], f["mismatched"] = int(row["stated"]), int(row["mismatched"])
     for row in results["recent"]:
         at(row)["conversations_90d"] = int(row["conversations_90d"])
+    for row in results["surveys"]:
+        f = at(row)
+        f["surveys_sent"], f["surveys_answered"] = (
+            int(row["surveys_sent"]),
+            int(row["surveys_answered"]),
+        )
+    for row in results["competitors"]:
+        at(row).setdefault("competitors", {})[row["competitor"]] = (
+            int(row["surveys"]),
+            int(row["deals"]),
+        )
     for row in results["cycles"]:
         at(row)["median_cycle_days"] = float(row["median_cycle_days"])
     for row in results["reasons"]:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("insights_app.api.urls")),
     path("", include("insights_app.api.insights_urls")),
     path("", include("crm_app.api.urls")),
+    path("", include("surveys_app.api.urls")),
     path("", include("alerts_app.api.urls")),
 ]

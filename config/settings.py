@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "personas_app",
     "deals_app",
     "crm_app",
+    "surveys_app",
     "insights_app",
     "conversations_app",
     "alerts_app",

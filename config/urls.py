@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("accounts_app.urls")),
     path("", include("deals_app.urls")),
     path("", include("crm_app.urls")),
+    path("", include("surveys_app.urls")),
     path("", include("insights_app.urls")),
     path("", include("conversations_app.urls")),
     path("", include("alerts_app.urls")),

@@ -1,6 +1,7 @@
 """factory_boy factories with realistic defaults; related rows share one workspace."""
 
 import datetime as dt
+import hashlib
 import json
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from deals_app.models import (
 )
 from insights_app.models import Assumption, Evidence, FeatureMention, FeatureRequest
 from personas_app.models import Advocacy, Contact, Persona
+from surveys_app.models import Survey
 
 
 class UserFactory(DjangoModelFactory):
@@ -321,3 +323,19 @@ class SyncRunFactory(DjangoModelFactory):
     message = "Account: 3 created, 1 updated, 0 deleted"
     started_at = factory.LazyFunction(timezone.now)
     finished_at = factory.LazyFunction(timezone.now)
+
+
+class SurveyFactory(DjangoModelFactory):
+    """A survey sent today about a lost deal; its token is ``raw_token`` (kept only here)."""
+
+    class Meta:
+        model = Survey
+        exclude = ["raw_token"]
+
+    deal = factory.SubFactory(DealFactory, stage=Deal.Stage.CLOSED_LOST, loss_reason="price")
+    contact = factory.SubFactory(ContactFactory, account=factory.SelfAttribute("..deal.account"))
+    workspace = factory.SelfAttribute("deal.workspace")
+    raw_token = factory.Sequence(lambda n: f"test-token-{n}-" + "x" * 30)
+    token_hash = factory.LazyAttribute(lambda s: hashlib.sha256(s.raw_token.encode()).hexdigest())
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))

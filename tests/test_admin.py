@@ -8,7 +8,7 @@ from tests.factories import DealRoleFactory, EvidenceFactory, FeatureMentionFact
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts_app", "personas_app", "deals_app", "insights_app")
+PROJECT_APPS = ("accounts_app", "personas_app", "deals_app", "surveys_app", "insights_app")
 
 
 @pytest.fixture

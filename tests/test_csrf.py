@@ -82,6 +82,8 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
         "notification-read": [{"pk": w.notification.pk}],
         "subscription-edit": [{"pk": w.subscription.pk}],
         "subscription-delete": [{"pk": w.subscription.pk}],
+        "deal-survey": [{"pk": w.deal.pk}],
+        "survey-public": [{"token": "a-made-up-token"}],
     }
 
 

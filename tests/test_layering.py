@@ -1,4 +1,4 @@
-"""accounts ← events ← personas ← deals ← crm ← insights ← conversations ← alerts, demo: a
+"""accounts ← events ← personas ← deals ← crm ← surveys ← insights ← conversations ← alerts, demo: a
 lower app never imports a higher one."""
 
 import ast
@@ -14,6 +14,7 @@ LAYERS = [
     "personas_app",
     "deals_app",
     "crm_app",
+    "surveys_app",
     "insights_app",
     "conversations_app",
     "alerts_app",

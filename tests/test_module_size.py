@@ -10,6 +10,7 @@ APPS = [
     "personas_app",
     "deals_app",
     "crm_app",
+    "surveys_app",
     "insights_app",
     "conversations_app",
     "demo_app",

@@ -8,6 +8,7 @@ from .numbers import median_from_histogram, money, money_or_none, rate, to_decim
 
 UNKNOWN_REASON = "unknown"
 MINUTES_PER_HOUR = Decimal(60)
+TOP_COMPETITORS = 10
 
 
 def _by_value(rows: Iterable[dict]) -> dict[str, dict]:
@@ -23,6 +24,7 @@ def segment_metrics(
     pipeline_total: Decimal,
     hourly_cost: Decimal,
     values: Iterable[str] = (),
+    competitors: Iterable[dict] = (),
 ) -> list[dict]:
     """One row per value with every metric of the §4 table, largest (by deals) first.
 
@@ -34,6 +36,9 @@ def segment_metrics(
     ``value_claimed``; ``stated`` and ``mismatched`` (lost deals with a stated reason, and those
     that disagree); ``recent_conversations``. ``cycles`` is (value, days, deals), ``loss_reasons``
     (value, reason, deals) and ``pains`` (value, pain, conversations, accounts).
+    ``surveys_sent`` and ``surveys_answered`` in ``totals`` give the win/loss survey response
+    rate; ``competitors`` is (value, competitor, surveys, deals) from answered surveys whose
+    buyer chose a competitor (the competitor's name grouped trimmed and case-folded).
 
     ``values`` names values that must appear even with no row (a saved segment that matches
     no account still gets its line of zeros and nulls).
@@ -52,6 +57,13 @@ def segment_metrics(
         pain_lists[row["value"]].append(
             {"tag": row["pain"], "conversations": row["conversations"], "accounts": row["accounts"]}
         )
+
+    rivals: dict[str, list[dict]] = defaultdict(list)
+    for row in competitors:
+        if row["surveys"]:
+            rivals[row["value"]].append(
+                {"competitor": row["competitor"], "surveys": row["surveys"], "deals": row["deals"]}
+            )
 
     total_pipeline = to_decimal(pipeline_total)
     hourly = to_decimal(hourly_cost)
@@ -97,6 +109,13 @@ def segment_metrics(
                 ),
                 "value_claimed": money(t.get("value_claimed")),
                 "reason_mismatch_rate": rate(t.get("mismatched", 0), t.get("stated", 0)),
+                "survey_response_rate": rate(
+                    t.get("surveys_answered", 0), t.get("surveys_sent", 0)
+                ),
+                "competitors": sorted(
+                    rivals.get(value, ()),
+                    key=lambda c: (-c["surveys"], -c["deals"], c["competitor"].casefold()),
+                )[:TOP_COMPETITORS],
                 "conversations_90d": t.get("recent_conversations", 0),
                 "pipeline_share": rate(pipeline, total_pipeline),
             }

@@ -72,6 +72,12 @@ class PainSerializer(serializers.Serializer):
     accounts = serializers.IntegerField(help_text="Distinct accounts whose conversations had it.")
 
 
+class CompetitorSerializer(serializers.Serializer):
+    competitor = serializers.CharField(help_text="As a buyer wrote it (grouped case-folded).")
+    surveys = serializers.IntegerField(help_text="Answered surveys naming it.")
+    deals = serializers.IntegerField(help_text="Distinct deals of those surveys.")
+
+
 class SegmentMetricsSerializer(serializers.Serializer):
     """Every metric of PRODUCT.md §4 for one value of the dimension."""
 
@@ -97,6 +103,16 @@ class SegmentMetricsSerializer(serializers.Serializer):
     top_pains = PainSerializer(many=True, help_text="Most conversations first.")
     value_claimed = serializers.DecimalField(**MONEY)
     reason_mismatch_rate = serializers.FloatField(allow_null=True)
+    survey_response_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="Win/loss surveys answered / sent (deals of these accounts, all time); null "
+        "when none was sent.",
+    )
+    competitors = CompetitorSerializer(
+        many=True,
+        help_text="Competitors buyers named in answered surveys, most surveys first (top 10; "
+        "all time).",
+    )
     conversations_90d = serializers.IntegerField()
     pipeline_share = serializers.FloatField(allow_null=True)
 

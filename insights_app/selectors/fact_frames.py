@@ -17,7 +17,7 @@ from django.db import connections
 from accounts_app.models import Workspace
 from insights_app import analytics
 
-from . import facts
+from . import facts, survey_facts
 from .dimensions import ACCOUNT_DIMENSIONS
 
 RECENT_DAYS = 90  # conversations_90d: occurred_on from today − 90 days to today, both included
@@ -36,6 +36,7 @@ class Facts:
     features: list[dict]
     assumptions: list[dict]
     pains: dict[int, str]
+    competitor_names: dict[str, str]
 
 
 TOTAL_MONEY = ("revenue_won", "pipeline", "cost_recorded", "value_claimed")
@@ -85,6 +86,14 @@ def _fact_reads(workspace: Workspace, *, today: date) -> dict[str, Callable[[], 
             facts.loss_reasons_by_account(workspace=ws), facts.REASON_COLUMNS, text=("reason",)
         ),
         "cycles": lambda: read(facts.won_cycle_days_by_account(workspace=ws), facts.CYCLE_COLUMNS),
+        "surveys": lambda: read(
+            survey_facts.surveys_by_account(workspace=ws), survey_facts.SURVEY_COLUMNS
+        ),
+        "competitors": lambda: read(
+            survey_facts.competitors_by_account(workspace=ws),
+            survey_facts.COMPETITOR_COLUMNS,
+            text=("competitor", "name"),
+        ),
         "accounts": lambda: read(
             facts.account_dimension_rows(workspace=ws),
             facts.ACCOUNT_COLUMNS,
@@ -146,6 +155,7 @@ def fact_frames_get(*, workspace: Workspace, today: date) -> Facts:
             ("", columns["claimed"]),
             ("", columns["stated"]),
             ("recent_", columns["recent"]),
+            ("", columns["surveys"]),
         ],
         money=TOTAL_MONEY,
         skip=("q",),
@@ -154,6 +164,9 @@ def fact_frames_get(*, workspace: Workspace, today: date) -> Facts:
         "cycles": index.keyed(columns["cycles"]),
         "reasons": index.keyed(columns["reasons"]),
         "pains": index.keyed(columns["pains"]),
+        "competitors": index.keyed(
+            {k: v for k, v in columns["competitors"].items() if k != "name"}
+        ),
         "closed_q": index.stacked(
             [
                 columns["trend"],
@@ -189,6 +202,7 @@ def fact_frames_get(*, workspace: Workspace, today: date) -> Facts:
         features=facts.feature_list(workspace=workspace),
         assumptions=facts.assumption_list(workspace=workspace),
         pains=facts.pain_tags(workspace=workspace),
+        competitor_names=_competitor_names(columns["competitors"]),
     )
 
 
@@ -196,3 +210,12 @@ def _closed_rows(columns: dict) -> dict:
     """Only the rows about closed deals (covered deals are read open and closed alike)."""
     closed = (columns["covered_won"] + columns["covered_lost"]) > 0
     return {name: values[closed] for name, values in columns.items()}
+
+
+def _competitor_names(columns: dict) -> dict[str, str]:
+    """One spelling per competitor key (the first in sort order, so the same every time)."""
+    names: dict[str, str] = {}
+    for key, name in zip(columns["competitor"].tolist(), columns["name"].tolist(), strict=True):
+        if key not in names or name < names[key]:
+            names[key] = name
+    return names

@@ -50,6 +50,8 @@ TOTAL_SUMS = (
     "stated",
     "mismatched",
     "recent_conversations",
+    "surveys_sent",
+    "surveys_answered",
 )
 
 
@@ -76,8 +78,14 @@ def _segment_payload(
     for row in pains:
         row["pain"] = facts.pains.get(row.pop("tag_id"), "")
     totals = roll(facts.totals, grouping, sums=TOTAL_SUMS, count="accounts")
+    competitors = roll(
+        fam["competitors"], grouping, keys=("competitor",), sums=("surveys", "deals")
+    )
+    for row in competitors:
+        row["competitor"] = facts.competitor_names.get(row["competitor"], row["competitor"])
     results = analytics.segment_metrics(
         totals=totals,
+        competitors=competitors,
         cycles=roll(fam["cycles"], grouping, keys=("days",), sums=("deals",)),
         loss_reasons=roll(fam["reasons"], grouping, keys=("reason",), sums=("deals",)),
         pains=pains,

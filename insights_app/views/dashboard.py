@@ -56,6 +56,7 @@ CSV_COLUMNS = (
     "win_rate_uncovered",
     "value_claimed",
     "reason_mismatch_rate",
+    "survey_response_rate",
     "conversations_90d",
     "pipeline_share",
 )

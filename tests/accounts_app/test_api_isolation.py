@@ -268,6 +268,37 @@ def _check_alerts(client, a, b, user, theirs) -> set[tuple[str, str]]:
     return ALERT_ROUTES
 
 
+SURVEY_ROUTES = {
+    (f"{PREFIX}surveys/", "get"),
+    (f"{PREFIX}surveys/{{id}}/", "get"),
+    (f"{PREFIX}deals/{{id}}/surveys/", "post"),
+}
+
+
+def _check_surveys(client, a, b, mine, theirs) -> set[tuple[str, str]]:
+    """B's surveys are neither listed nor found; B's deal cannot be surveyed from A, nor A's
+    deal sent to B's contact; nothing of B's changes."""
+    from deals_app.models import Deal
+    from surveys_app.models import Survey
+    from tests.factories import SurveyFactory
+
+    Deal.objects.filter(pk__in=[mine.deal.pk, theirs.deal.pk]).update(stage="closed_lost")
+    own = SurveyFactory.create(deal=mine.deal, contact=mine.contact)
+    other = SurveyFactory.create(deal=theirs.deal, contact=theirs.contact)
+    assert _ids(client, f"{PREFIX}surveys/") == {own.pk}
+    assert client.get(f"{PREFIX}surveys/{other.pk}/").status_code == 404
+    assert client.get(f"{PREFIX}surveys/{own.pk}/").status_code == 200
+    body = {"contacts": [theirs.contact.pk]}
+    response = client.post(f"{PREFIX}deals/{theirs.deal.pk}/surveys/", body, format="json")
+    assert response.status_code == 404, response.content
+    response = client.post(f"{PREFIX}deals/{mine.deal.pk}/surveys/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert "does not exist" in str(response.json()["contacts"])
+    assert Survey.objects.filter(workspace=b).count() == 1
+    assert Survey.objects.get(pk=other.pk).reminder_count == 0
+    return SURVEY_ROUTES
+
+
 INSIGHT_READS = ["segments", "features", "assumptions", "trend", "dimensions"]
 B_MARKER = "Zebra industry only in B"
 
@@ -421,6 +452,9 @@ def test_every_route_of_the_schema_keeps_workspaces_apart(setting, settings):
 
     # Alerts: the caller's own notifications and subscriptions in A only.
     covered |= _check_alerts(client, a, b, mine.reader, theirs)
+
+    # Win/loss surveys.
+    covered |= _check_surveys(client, a, b, mine, theirs)
 
     missing = routes - covered
     assert not missing, f"routes without an isolation case (add one here): {sorted(missing)}"

@@ -28,6 +28,7 @@ def _objects(world) -> dict[str, int]:
     """The id to read per resource of the schema; a new resource needs a line here."""
     from alerts_app.models import Notification, Subscription, WebhookEndpoint
     from crm_app.models import CrmConnection, ImportJob
+    from surveys_app.models import Survey
 
     workspace_id = world.account.workspace_id
     job = ImportJob.objects.filter(workspace_id=workspace_id).first()
@@ -39,6 +40,7 @@ def _objects(world) -> dict[str, int]:
     ).values_list("user_id", flat=True)
     notification = Notification.objects.filter(user_id__in=reader).first()
     subscription = Subscription.objects.filter(user_id__in=reader).first()
+    survey = Survey.objects.filter(workspace_id=workspace_id).first()
     return {
         **{resource: obj.pk for resource, obj in world.by_resource().items()},
         "workspaces": workspace_id,
@@ -47,6 +49,7 @@ def _objects(world) -> dict[str, int]:
         "webhooks": endpoint.pk if endpoint else None,
         "notifications": notification.pk if notification else None,
         "subscriptions": subscription.pk if subscription else None,
+        "surveys": survey.pk if survey else None,
     }
 
 
@@ -156,6 +159,10 @@ def test_reads_cost_the_same_with_5_or_50_related_rows():
     ImportJob.objects.bulk_create([ImportJob(workspace=big_ws) for _ in range(50)])
     _connections(small_ws, 5)
     _connections(big_ws, 50)
+    from tests.factories import SurveyFactory
+
+    for world in (*small, *big):  # one survey per world: 5 and 50 in the lists
+        SurveyFactory.create(deal=world.deal, contact=world.contact)
     _webhooks(small_ws, 5)
     _webhooks(big_ws, 50)
     small_client, small_exec = member_client(small_ws, Membership.Role.EXEC)

@@ -74,16 +74,21 @@ class SmtpServer:
             self.controller = None
 
 
-@pytest.fixture
-def smtp_server(settings):
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's line-by-line log
-    server = SmtpServer()
-    server.start()
+def django_sends_to(settings, server: SmtpServer, *, base_url: str) -> None:
+    """Point Django's SMTP backend (and the links in mails) at a started local server."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
-    settings.DEALLENS_BASE_URL = "https://deallens.example"
+    settings.DEALLENS_BASE_URL = base_url
+
+
+@pytest.fixture
+def smtp_server(settings):
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's line-by-line log
+    server = SmtpServer()
+    server.start()
+    django_sends_to(settings, server, base_url="https://deallens.example")
     yield server
     server.stop()

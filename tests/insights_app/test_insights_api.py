@@ -48,6 +48,8 @@ METRICS = {
     "top_pains",
     "value_claimed",
     "reason_mismatch_rate",
+    "survey_response_rate",
+    "competitors",
     "conversations_90d",
     "pipeline_share",
 }

@@ -55,6 +55,8 @@ def test_every_metric_of_an_industry_matches_the_hand_computation(workspace, fig
         # D3 said competitor (recorded price): differs; D6 said other (recorded none):
         # differs; D7's latest interview said missing_feature, as recorded: agrees.
         "reason_mismatch_rate": pytest.approx(2 / 3),
+        "survey_response_rate": None,  # no survey sent (tests/surveys_app for the figures)
+        "competitors": [],
         "conversations_90d": 5,  # C3, C5, C6, C7 (today), C8; C4 is a day too early
         "pipeline_share": 0.875,  # 70000 of the workspace's 80000
     }
