@@ -1,5 +1,7 @@
 """The buyer's answer form (public page) and the sender's contact picker (deal page)."""
 
+from typing import cast
+
 from django import forms
 
 from deals_app.models import Deal
@@ -48,7 +50,7 @@ class SurveyAnswerForm(forms.Form):
     def __init__(self, *args, deal: Deal, **kwargs):
         super().__init__(*args, **kwargs)
         won = deal.stage == Deal.Stage.CLOSED_WON
-        self.fields["main_reason"].choices = reason_choices(deal)
+        cast(forms.ChoiceField, self.fields["main_reason"]).choices = reason_choices(deal)
         self.fields["main_reason"].label = (
             "What was the main reason you chose us?"
             if won
@@ -72,5 +74,5 @@ class SurveySendForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contacts"].choices = choices
+        cast(forms.ChoiceField, self.fields["contacts"]).choices = choices
         self.fields["contacts"].error_messages["required"] = "Choose at least one contact."

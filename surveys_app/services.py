@@ -212,7 +212,8 @@ def survey_send(
         token, digest = _new_token()
         survey = existing.get(contact.pk)
         if survey is None:
-            survey = Survey(workspace=workspace, deal=deal, contact=contact, sent_by=sent_by)
+            survey = Survey(workspace=workspace, deal=deal, contact=contact)
+            survey.sent_by = sent_by  # type: ignore[assignment]
             survey.sent_at = now
             survey.reminded = False  # type: ignore[attr-defined]
         else:

@@ -41,7 +41,7 @@ PUBLIC_RATE_WINDOW = 600  # seconds
 def client_address(request) -> str:
     """The caller's address as the API's throttles see it: behind the proxy that
     DJANGO_BEHIND_PROXY declares, its X-Forwarded-For entry; else REMOTE_ADDR."""
-    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    proxies: int = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0  # type: ignore[assignment]
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
@@ -199,7 +199,7 @@ class DealSurveyView(WorkspaceViewMixin, View):
             for errors in exc.message_dict.values():
                 form.add_error("contacts", errors)
             return self._render(request, deal, form, status=400)
-        reminders = sum(1 for s in surveys if s.reminded)
+        reminders = sum(1 for s in surveys if getattr(s, "reminded", False))
         sent = len(surveys) - reminders
         parts = [f"{sent} survey{'s' if sent != 1 else ''} sent"] if sent else []
         if reminders:

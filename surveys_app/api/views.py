@@ -83,9 +83,9 @@ class DealSurveysView(WorkspaceViewMixin, generics.GenericAPIView):
             contacts=body.validated_data["contacts"],
             sent_by=request.user,
         )
-        reminded = {s.pk: s.reminded for s in surveys}
+        reminded = {s.pk: getattr(s, "reminded", False) for s in surveys}
         rows = list(survey_list(workspace=self.workspace).filter(pk__in=reminded))
         for row in rows:
-            row.reminded = reminded[row.pk]
+            row.reminded = reminded[row.pk]  # type: ignore[attr-defined]
         data = SurveySerializer(rows, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
