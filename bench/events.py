@@ -170,12 +170,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from alerts_app.services.webhooks import webhook_endpoint_create
     from django.core.management import call_command
     from django.db import connection
-    from tests.alerts_support.webhook_receiver import running_receiver
 
+    from alerts_app.services.webhooks import webhook_endpoint_create
     from config.celery import app
+    from tests.alerts_support.webhook_receiver import running_receiver
 
     if connection.vendor != "postgresql":
         say("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
