@@ -73,7 +73,12 @@ def event_fanout(event: Event) -> None:
             )
         return segment_hits[segment_id]
 
-    matching = [s for s in subscriptions if subscription_matches(s, event, in_segment=in_segment)]
+    # Nobody is told about their own change (as in Linear or GitHub); webhooks hear everything.
+    matching = [
+        s
+        for s in subscriptions
+        if s.user_id != event.actor_id and subscription_matches(s, event, in_segment=in_segment)
+    ]
     in_app_users = {s.user_id for s in matching if s.channel == Channel.IN_APP}
     Notification.objects.bulk_create(
         [

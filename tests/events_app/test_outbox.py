@@ -99,3 +99,13 @@ def test_members_of_another_workspace_never_hear(
         deal_role_delete(workspace=workspace, deal_role=role)
     assert not Notification.objects.filter(user=outsider).exists()
     assert not Notification.objects.filter(workspace=other_workspace).exists()
+
+
+def test_nobody_is_told_about_their_own_change(workspace, sales_deal):
+    owner, _deal, role = sales_deal
+    deal_role_delete(workspace=workspace, deal_role=role)
+    event = Event.objects.get(type="deal.risk_raised", data__code="no_champion")
+    event.actor = owner  # the owner removed the champion themselves
+    event.save(update_fields=["actor"])
+    event_fanout(event)
+    assert not Notification.objects.filter(user=owner).exists()
