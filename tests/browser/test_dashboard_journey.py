@@ -83,11 +83,15 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
     assert download.value.suggested_filename == "deallens-acme-infrastructure.csv"
 
     page.get_by_role("link", name="Containers").click()
-    expect(page).to_have_url(re.compile(r"/deals/\?stage=all&infrastructure=containers$"))
+    expect(page).to_have_url(
+        re.compile(r"/deals/\?stage=all&infrastructure=containers&dashboard=infrastructure$")
+    )
     expect(page.locator("main")).to_contain_text("Retail Corp")
     expect(page.locator("main")).not_to_contain_text("Fintech Corp")
 
-    page.go_back()
+    page.get_by_role("link", name="← Back to the dashboard").click()  # not only the browser's
+    expect(page).to_have_url(re.compile(r"/dashboard/\?dimension=infrastructure$"))
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
     page.get_by_label("Split by").select_option("industry")
     expect(page).to_have_url(re.compile(r"dimension=industry&period=all"))
     expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)  # scripts ran
@@ -98,10 +102,16 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
 
     click_bar(page, "revenue", 0)  # Fintech's revenue won: the largest values come first
     expect(page).to_have_url(
-        re.compile(r"/deals/\?stage=all&industry=Fintech&close_from=[-\d]+&close_to=[-\d]+$")
+        re.compile(
+            r"/deals/\?stage=all&industry=Fintech&close_from=[-\d]+&close_to=[-\d]+"
+            rf"&dashboard=industry&dashboard_period={QUARTER}$"
+        )
     )
     expect(page.locator("main")).to_contain_text("Fintech Corp")
     expect(page.locator("main")).not_to_contain_text("Retail Corp")
+    page.get_by_test_id("back-to-dashboard").click()  # back to the same dimension and period
+    expect(page).to_have_url(re.compile(rf"/dashboard/\?dimension=industry&period={QUARTER}$"))
+    expect(page.get_by_test_id("period-scope")).to_contain_text("close date is between")
 
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
