@@ -122,7 +122,7 @@ def test_the_csv_follows_the_period(exec_client, book):
     lines = {
         line["industry"]: line for line in csv.DictReader(io.StringIO(export.content.decode()))
     }
-    assert Decimal(lines["unknown"]["revenue_won"]) == Decimal("50")
+    assert Decimal(lines["Unknown (no value)"]["revenue_won"]) == Decimal("50")
     assert Decimal(lines["Fintech"]["revenue_won"]) == Decimal("0")
     assert Decimal(lines["Fintech"]["pipeline"]) == Decimal("200")
     assert {line["period"] for line in lines.values()} == {"2026Q1"}
