@@ -1,9 +1,10 @@
 """Forms of the account pages: the workspace settings an admin edits."""
 
-import re
 from decimal import Decimal
 
 from django import forms
+
+from common.currencies import CURRENCY_MESSAGE, is_currency_code
 
 from .models import Workspace
 
@@ -33,6 +34,6 @@ class WorkspaceSettingsForm(forms.Form):
 
     def clean_currency(self) -> str:
         currency = self.cleaned_data["currency"].strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise forms.ValidationError("Use a three-letter ISO 4217 code such as USD.")
+        if not is_currency_code(currency):
+            raise forms.ValidationError(CURRENCY_MESSAGE, params={"value": currency})
         return currency

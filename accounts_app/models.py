@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Trim
 
+from common.currencies import validate_currency_code
 from common.models import CrmRecordMixin, TimeStampedModel, WorkspaceOwnedModel
 
 
@@ -20,7 +21,8 @@ class Workspace(TimeStampedModel):
     currency = models.CharField(
         max_length=3,
         default="USD",
-        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code such as USD.")],
+        validators=[validate_currency_code],
+        help_text="ISO 4217 currency code (USD, EUR, …) every amount is in.",
     )
     hourly_cost = models.DecimalField(
         max_digits=10,

@@ -285,7 +285,9 @@ class ConversationFilterForm(_FilterForm):
         max_length=200,
         strip=True,
         label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Search titles and notes", "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "Search titles, notes, accounts, people", "type": "search"}
+        ),
     )
     account = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     tag = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)

@@ -3,6 +3,7 @@
 from functools import cached_property, partial
 
 from django.core.paginator import Paginator
+from django.template import loader
 from rest_framework import exceptions, filters, pagination
 
 
@@ -37,7 +38,11 @@ class Pagination(pagination.PageNumberPagination):
 
 
 class SearchFilter(filters.SearchFilter):
-    """DRF's search, with the parameter described for clients."""
+    """DRF's search, with the parameter described for clients.
+
+    A view may define ``search_q(terms) -> Q`` instead of ``search_fields`` to search where a
+    field list cannot say it without ``DISTINCT`` (names across a many-to-many, as ``EXISTS``);
+    its list pages then share the same condition."""
 
     search_description = "Words to look for (case-insensitive) in names, titles and notes."
 
@@ -46,6 +51,20 @@ class SearchFilter(filters.SearchFilter):
             return super().get_search_terms(request)
         except exceptions.ValidationError as exc:  # a NUL character: say which parameter
             raise exceptions.ValidationError({self.search_param: exc.detail}) from exc
+
+    def filter_queryset(self, request, queryset, view):
+        search_q = getattr(view, "search_q", None)
+        if search_q is None:
+            return super().filter_queryset(request, queryset, view)
+        terms = self.get_search_terms(request)
+        return queryset.filter(search_q(terms)) if terms else queryset
+
+    def to_html(self, request, queryset, view):
+        if getattr(view, "search_q", None) is None:
+            return super().to_html(request, queryset, view)
+        template = loader.get_template(self.template)
+        term = request.query_params.get(self.search_param, "")
+        return template.render({"param": self.search_param, "term": term})
 
 
 class OrderingFilter(filters.OrderingFilter):

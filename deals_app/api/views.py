@@ -37,6 +37,7 @@ from deals_app.selectors import (
     action_item_list,
     business_case_list,
     conversation_list_full,
+    conversation_search_q,
     deal_list,
     deal_persona_map,
     deal_risks,
@@ -262,7 +263,8 @@ class ConversationViewSet(WorkspaceModelViewSet):
     selector = conversation_list_full
     serializer_class = ConversationSerializer
     filterset_class = ConversationFilter
-    search_fields = ["title", "notes"]
+    # Title, notes, the account's name and the participants' names, as the timeline searches.
+    search_q = staticmethod(conversation_search_q)
     ordering_fields = ["occurred_on", "title", "duration_minutes", "created_at"]
     counted_table = "deals_app_conversation"
     write_roles = PM

@@ -30,6 +30,15 @@ class DealFilterForm(_FilterForm):
     ``__none__`` for a dimension means accounts without a value.
     """
 
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        strip=True,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"placeholder": "Search deals and accounts", "type": "search"}
+        ),
+    )
     stage = forms.ChoiceField(
         required=False,
         choices=[
@@ -88,12 +97,20 @@ class DealFilterForm(_FilterForm):
         required=False, choices=[("", "Default order"), *((k, k) for k in DEAL_SORTS)]
     )
     view = forms.ChoiceField(required=False, choices=[("list", "List"), ("board", "Board")])
+    # Where a dashboard drill-down came from (its dimension and period), for the way back.
+    dashboard = forms.RegexField(
+        required=False, regex=r"^([a-z_]{1,40}|segment:\d{1,12})$", label="Dashboard dimension"
+    )
+    dashboard_period = forms.RegexField(
+        required=False, regex=r"^(all|last4q|\d{4}Q[1-4])$", label="Dashboard period"
+    )
 
     DIMENSION_FIELDS = tuple(DIMENSIONS)
     # Fields that narrow the list (sort and view only change how it is shown).
     FILTER_FIELDS: tuple[str, ...] = ("stage", "owner", "close_from", "close_to", "risk", "segment")
-    FILTER_FIELDS += DIMENSION_FIELDS
+    FILTER_FIELDS += (*DIMENSION_FIELDS, "q")
     defaults = {
+        "q": "",
         "stage": STAGE_OPEN,
         "owner": "",
         "close_from": None,
@@ -103,6 +120,8 @@ class DealFilterForm(_FilterForm):
         **dict.fromkeys(DIMENSION_FIELDS, ""),
         "sort": "",
         "view": "list",
+        "dashboard": "",
+        "dashboard_period": "",
     }
 
     def __init__(self, *args, members=(), segments=(), **kwargs):

@@ -3,9 +3,10 @@ account with its contacts, deals and latest conversations."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts_app.models import Account, Workspace
+from common.search import search_terms, terms_q
 from deals_app.models import Conversation, Deal
 from personas_app.models import Contact
 
@@ -15,13 +16,12 @@ ACCOUNT_TIMELINE_SIZE = 25
 
 
 def account_list_filtered(*, workspace: Workspace, filters: dict) -> QuerySet[Account]:
-    """Accounts by name, narrowed by a search (``q``: name or domain) and the list dimensions
-    (``filters[dimension]``, empty for any)."""
+    """Accounts by name, narrowed by a search (``q``: each word in the name or the domain) and
+    the list dimensions (``filters[dimension]``, empty for any)."""
     accounts = Account.objects.for_workspace(workspace).order_by("name", "id")
-    if filters["q"]:
-        accounts = accounts.filter(
-            Q(name__icontains=filters["q"]) | Q(domain__icontains=filters["q"])
-        )
+    terms = search_terms(filters["q"])
+    if terms:
+        accounts = accounts.filter(terms_q(terms, ("name", "domain")))
     for dimension in ACCOUNT_LIST_DIMENSIONS:
         if filters[dimension]:
             accounts = accounts.filter(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -29,6 +30,7 @@ from accounts_app.models import (
     Segment,
     Workspace,
 )
+from common.search import search_terms, terms_q
 from personas_app.models import Contact
 
 from ..models import (
@@ -77,12 +79,40 @@ def _count_subquery(queryset: QuerySet, *, group_by: str, count: str) -> Coalesc
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# What a conversation search looks in, besides the names of its participants.
+CONVERSATION_SEARCH_FIELDS = ("title", "notes", "account__name")
+# What a deal search looks in: the deal's name and its account's.
+DEAL_SEARCH_FIELDS = ("name", "account__name")
+
+
+def _participant_named(term: str) -> Exists:
+    """The conversation has a participant whose first or last name contains ``term``."""
+    return Exists(
+        Conversation.participants.through.objects.filter(conversation_id=OuterRef("pk")).filter(
+            Q(contact__first_name__icontains=term) | Q(contact__last_name__icontains=term)
+        )
+    )
+
+
+def conversation_search_q(terms: Sequence[str]) -> Q:
+    """Conversations where every term is in the title, the notes, the account's name or a
+    participant's name (any case). The participants are an ``EXISTS``, so no row is repeated
+    and no ``DISTINCT`` is needed; the page and the API (``?search=``) share this."""
+    return terms_q(terms, CONVERSATION_SEARCH_FIELDS, extra=_participant_named)
+
+
+def deal_search_q(terms: Sequence[str]) -> Q:
+    """Deals where every term is in the deal's name or its account's name (any case)."""
+    return terms_q(terms, DEAL_SEARCH_FIELDS)
+
+
 def conversation_list(
     *, workspace: Workspace, kind: str = "", search: str = ""
 ) -> QuerySet[Conversation]:
     """Recent conversations, newest first, with what a list row shows loaded up front.
 
-    ``kind`` keeps one kind; ``search`` matches the title or the notes (case-insensitive).
+    ``kind`` keeps one kind; ``search`` keeps those whose title, notes, account name or a
+    participant's name contain each of its words (``conversation_search_q``).
     """
     participants = Conversation.participants.through.objects.filter(conversation_id=OuterRef("pk"))
     queryset = (
@@ -98,8 +128,9 @@ def conversation_list(
     )
     if kind:
         queryset = queryset.filter(kind=kind)
-    if search:
-        queryset = queryset.filter(Q(title__icontains=search) | Q(notes__icontains=search))
+    terms = search_terms(search)
+    if terms:
+        queryset = queryset.filter(conversation_search_q(terms))
     return queryset
 
 
@@ -167,10 +198,12 @@ def deal_pipeline(
     dimensions: dict[str, str] | None = None,
     segment: Segment | None = None,
     sort: str = "",
+    search: str = "",
 ) -> QuerySet[Deal]:
     """The deal list of the pipeline page: deal_list narrowed by owner (or no owner), expected
-    close date range, account dimension values and a saved segment of this workspace, sorted by
-    one of DEAL_SORTS (an unknown sort keeps deal_list's order).
+    close date range, account dimension values, a saved segment of this workspace and a search
+    on the deal's and the account's name (``deal_search_q``), sorted by one of DEAL_SORTS (an
+    unknown sort keeps deal_list's order).
 
     Each deal also carries ``last_engagement``: the latest date anyone on it was engaged.
     """
@@ -187,6 +220,9 @@ def deal_pipeline(
         if segment.workspace_id != workspace.pk:
             raise ValueError("The segment belongs to another workspace.")
         deals = deals.filter(segment.account_q(prefix="account__"))
+    terms = search_terms(search)
+    if terms:
+        deals = deals.filter(deal_search_q(terms))
     engaged = (
         DealRole.objects.filter(deal_id=OuterRef("pk"), contact__crm_deleted_at=None)
         .order_by()

@@ -1,8 +1,11 @@
 """Pages for deals (the pipeline, the risk board) and the paged list base the other list pages
 share: parse, call a selector, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from accounts_app.scoping import WorkspaceViewMixin
@@ -105,6 +108,7 @@ class DealListView(PagedListView):
             dimensions=self.dimensions,
             segment=self.segment,
             sort=filters["sort"],
+            search=filters["q"],
         )
         self.known_risks: dict[int, list] = {}
         self.risk_scan = None
@@ -130,6 +134,16 @@ class DealListView(PagedListView):
         for name in (param, self.page_kwarg):
             query.pop(name, None)
         return f"?{query.urlencode()}" if query else "?"
+
+    def _back_to_dashboard(self) -> str:
+        """The dashboard a drill-down came from, with its dimension and period; else ""."""
+        filters = self.filter_form.filters
+        if not filters["dashboard"]:
+            return ""
+        query = {"dimension": filters["dashboard"]}
+        if filters["dashboard_period"]:
+            query["period"] = filters["dashboard_period"]
+        return f"{reverse('dashboard')}?{urlencode(query)}"
 
     def get_paginate_by(self, queryset):
         return None if self.view_mode == "board" else self.paginate_by
@@ -173,6 +187,7 @@ class DealListView(PagedListView):
             risk_labels=RISK_LABELS,
             sort=self.filter_form.filters["sort"],
             sortable=SORTABLE_COLUMNS,
+            back_to_dashboard=self._back_to_dashboard(),
         )
         return context
 

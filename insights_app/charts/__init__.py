@@ -16,7 +16,7 @@ Per-value charts (``PER_VALUE_CHARTS``) carry each point's raw value as the firs
 - dashboard: every chart of the dashboard, in page order; import from here
 """
 
-from .common import MAX_VALUES, closed, closed_scope, no_deals
+from .common import MAX_VALUES, UNKNOWN_LABEL, closed, closed_scope, no_deals
 from .dashboard import PER_VALUE_CHARTS, dashboard_figures
 from .losses import (
     LOSS_REASON_LABELS,
@@ -38,6 +38,7 @@ __all__ = [
     "LOSS_REASON_LABELS",
     "MAX_VALUES",
     "PER_VALUE_CHARTS",
+    "UNKNOWN_LABEL",
     "blind_spots_figure",
     "closed",
     "closed_scope",

@@ -5,6 +5,11 @@ figure (bars on the left axis, a rate on the right one)."""
 from common.figures import figure, plain, trace
 
 MAX_VALUES = 15  # charts show the largest values; the table under them shows every value
+# The accounts without a value in the dimension: not a peer of the real values, so charts put
+# it last, faded and named for what it is, behind a dotted separator.
+UNKNOWN_VALUE = "unknown"
+UNKNOWN_LABEL = "Unknown (no value)"
+UNKNOWN_OPACITY = 0.35
 BLUE, TEAL, ORANGE, GREY, RED = "#2563eb", "#0d9488", "#ea580c", "#94a3b8", "#dc2626"
 FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 NOW = "As of now"
@@ -26,16 +31,49 @@ def closed(row: dict) -> int:
     return int(row.get("won") or 0) + int(row.get("lost") or 0)
 
 
+def is_unknown(row: dict) -> bool:
+    return row.get("value") == UNKNOWN_VALUE
+
+
 def chart_rows(rows: list[dict], limit: int = MAX_VALUES) -> list[dict]:
-    """The values a chart shows: largest revenue won + pipeline first, at most ``limit``."""
+    """The values a chart shows: largest revenue won + pipeline first, at most ``limit``; the
+    unknown value (when among them) comes last, apart from the real ones."""
     ranked = sorted(
         rows,
         key=lambda r: (
             -((number(r.get("revenue_won")) or 0) + (number(r.get("pipeline")) or 0)),
             str(r.get("value")),
         ),
-    )
-    return ranked[:limit]
+    )[:limit]
+    return [r for r in ranked if not is_unknown(r)] + [r for r in ranked if is_unknown(r)]
+
+
+def marker(rows: list[dict], color: str, *, opacity: float = 1, **extra) -> dict:
+    """A trace's marker in ``color``, the unknown value's point faded (greyed) out."""
+    result = {"color": color, **extra}
+    if any(is_unknown(r) for r in rows):
+        result["opacity"] = [UNKNOWN_OPACITY if is_unknown(r) else opacity for r in rows]
+    elif opacity != 1:
+        result["opacity"] = opacity
+    return result
+
+
+def set_apart(layout: dict, rows: list[dict]) -> None:
+    """A dotted line between the real values and the unknown one (last, on a category x axis)."""
+    if len(rows) > 1 and is_unknown(rows[-1]):
+        layout["shapes"] = [
+            *layout.get("shapes", ()),
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": len(rows) - 1.5,
+                "x1": len(rows) - 1.5,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": GREY, "width": 1, "dash": "dot"},
+            },
+        ]
 
 
 def closed_scope(period: dict | None, verb: str = "closed") -> str:
@@ -123,7 +161,9 @@ def no_deals(period: dict | None, verb: str) -> str:
 
 def labels_of(rows: list[dict], labels: dict[str, str]) -> list[str]:
     """What a chart names each value (axis ticks, %{x} in hover): its label, as plain text."""
-    return [plain(labels.get(r["value"], r["value"])) for r in rows]
+    return [
+        plain(UNKNOWN_LABEL if is_unknown(r) else labels.get(r["value"], r["value"])) for r in rows
+    ]
 
 
 def drill_values(rows: list[dict], *extra: list) -> list[list]:

@@ -14,9 +14,11 @@ from .common import (
     drill_values,
     finish,
     labels_of,
+    marker,
     no_deals,
     percent,
     scope_suffix,
+    set_apart,
 )
 
 LOSS_REASON_LABELS = {
@@ -80,7 +82,7 @@ def reason_mismatch_figure(
             name="Reason mismatch",
             x=labels_of(rows, labels),
             y=[percent(r["reason_mismatch_rate"]) for r in rows],
-            marker_color=ORANGE,
+            marker=marker(rows, ORANGE),
             customdata=drill_values(rows),
             hovertemplate="%{x}<br>Mismatch: %{y:.0f}%<extra></extra>",
         ),
@@ -91,6 +93,7 @@ def reason_mismatch_figure(
         y="Lost deals with a mismatch (%)",
     )
     layout["yaxis"]["range"] = [0, 100]
+    set_apart(layout, rows)
     return finish(
         data, layout, empty="No lost deals with a buyer-stated reason" + scope_suffix(period)
     )

@@ -20,9 +20,11 @@ from .common import (
     finish,
     labels_of,
     lower_first,
+    marker,
     no_deals,
     number,
     percent,
+    set_apart,
 )
 
 BLIND_SPOT_LABELS = 6  # points of the blind-spot chart with a visible label
@@ -41,7 +43,7 @@ def revenue_pipeline_figure(
             name="Revenue won",
             x=names,
             y=[number(r["revenue_won"]) for r in rows],
-            marker_color=TEAL,
+            marker=marker(rows, TEAL),
             customdata=values,
             hovertemplate="%{x}<br>Revenue won: %{y:,.0f} " + currency + "<extra></extra>",
         ),
@@ -50,20 +52,19 @@ def revenue_pipeline_figure(
             name="Open pipeline (now)",
             x=names,
             y=[number(r["pipeline"]) for r in rows],
-            marker_color=BLUE,
+            marker=marker(rows, BLUE),
             customdata=values,
             hovertemplate="%{x}<br>Open pipeline now: %{y:,.0f} " + currency + "<extra></extra>",
         ),
     ]
-    return finish(
-        data,
-        base_layout(
-            f"Revenue won and open pipeline per {per}",
-            subtitle=f"Revenue: {lower_first(closed_scope(period))} · pipeline: as of now",
-            y=f"Amount ({currency})",
-            barmode="group",
-        ),
+    layout = base_layout(
+        f"Revenue won and open pipeline per {per}",
+        subtitle=f"Revenue: {lower_first(closed_scope(period))} · pipeline: as of now",
+        y=f"Amount ({currency})",
+        barmode="group",
     )
+    set_apart(layout, rows)
+    return finish(data, layout)
 
 
 def win_rate_figure(rows: list[dict], *, labels: dict, per: str = "value", period=None) -> dict:
@@ -80,7 +81,7 @@ def win_rate_figure(rows: list[dict], *, labels: dict, per: str = "value", perio
             textposition="outside",
             textfont={"size": 10},
             cliponaxis=False,
-            marker_color=TEAL,
+            marker=marker(rows, TEAL),
             customdata=drill_values(rows, counts),
             hovertemplate="%{x}<br>Win rate: %{y:.0f}%<br>%{customdata[1]} closed deals"
             "<extra></extra>",
@@ -93,6 +94,7 @@ def win_rate_figure(rows: list[dict], *, labels: dict, per: str = "value", perio
     )
     layout["yaxis"]["range"] = [0, 112]
     layout["yaxis"]["tickvals"] = [0, 20, 40, 60, 80, 100]
+    set_apart(layout, rows)
     return finish(data, layout, empty=no_deals(period, "closed"))
 
 
@@ -111,14 +113,14 @@ def roi_cost_figure(
         bars={
             "name": "Cost of sale",
             "y": [number(r["cost_of_sale"]) for r in rows],
-            "marker_color": GREY,
+            "marker": marker(rows, GREY),
             "hovertemplate": "%{x}<br>Cost of sale: %{y:,.0f} " + currency + "<extra></extra>",
         },
         rate={
             "name": "ROI",
             "y": [number(r["roi"]) for r in rows],
             "mode": "markers+lines",
-            "marker": {"color": ORANGE, "size": 9},
+            "marker": marker(rows, ORANGE, size=9),
             "line": {"color": ORANGE, "width": 1, "dash": "dot"},
             "hovertemplate": "%{x}<br>ROI: %{y:.1f}×<extra></extra>",
         },
@@ -134,6 +136,7 @@ def roi_cost_figure(
         customdata=drill_values(rows),
     )
     _align_zero(layout, [number(r["cost_of_sale"]) for r in rows], [number(r["roi"]) for r in rows])
+    set_apart(layout, rows)
     return finish(data, layout)
 
 
@@ -159,20 +162,18 @@ def cycle_figure(rows: list[dict], *, labels: dict, per: str = "value", period=N
             name="Median cycle",
             x=labels_of(rows, labels),
             y=[number(r["median_cycle_days"]) for r in rows],
-            marker_color=BLUE,
+            marker=marker(rows, BLUE),
             customdata=drill_values(rows),
             hovertemplate="%{x}<br>Median cycle: %{y:.0f} days<extra></extra>",
         ),
     ]
-    return finish(
-        data,
-        base_layout(
-            f"Median sales cycle of won deals per {per}",
-            subtitle=f"{closed_scope(period, 'won')} · days from created to closed",
-            y="Median cycle (days)",
-        ),
-        empty=no_deals(period, "won"),
+    layout = base_layout(
+        f"Median sales cycle of won deals per {per}",
+        subtitle=f"{closed_scope(period, 'won')} · days from created to closed",
+        y="Median cycle (days)",
     )
+    set_apart(layout, rows)
+    return finish(data, layout, empty=no_deals(period, "won"))
 
 
 def multithreading_figure(
@@ -188,7 +189,7 @@ def multithreading_figure(
             name="With buyer + champion",
             x=names,
             y=[percent(r["win_rate_covered"]) for r in rows],
-            marker_color=TEAL,
+            marker=marker(rows, TEAL),
             customdata=values,
             hovertemplate="%{x}<br>With buyer + champion: %{y:.0f}%<extra></extra>",
         ),
@@ -197,7 +198,7 @@ def multithreading_figure(
             name="Without",
             x=names,
             y=[percent(r["win_rate_uncovered"]) for r in rows],
-            marker_color=RED,
+            marker=marker(rows, RED),
             customdata=values,
             hovertemplate="%{x}<br>Without: %{y:.0f}%<extra></extra>",
         ),
@@ -209,6 +210,7 @@ def multithreading_figure(
         barmode="group",
     )
     layout["yaxis"]["range"] = [0, 100]
+    set_apart(layout, rows)
     return finish(data, layout, empty=no_deals(period, "closed"))
 
 
@@ -230,7 +232,7 @@ def blind_spots_figure(rows: list[dict], *, labels: dict, per: str = "value") ->
             mode="markers+text",
             textposition="top center",
             cliponaxis=False,
-            marker={"size": sizes, "color": BLUE, "opacity": 0.7},
+            marker=marker(rows, BLUE, opacity=0.7, size=sizes),
             customdata=drill_values(rows, [r.get("accounts") for r in rows]),
             hovertemplate="%{hovertext}<br>Pipeline share: %{x:.1f}%<br>"
             "Conversations (90 days): %{y}<br>Accounts: %{customdata[1]}<extra></extra>",

@@ -195,6 +195,18 @@ def insights_compute(
         today=today,
     )
 
+    # The company's own figures (every account, one row, per period too), stored beside every
+    # dimension's values: a median does not add up from the values' medians.
+    company = _segment_payload(
+        facts,
+        overall,
+        values=[sel.ALL],
+        hourly_cost=workspace.hourly_cost,
+        pipeline_total=pipeline_total,
+        periods=periods,
+    )
+    overall_segments = {"overall": company["results"], "overall_by_period": company["by_period"]}
+
     parts: list[Part] = []
     for step, dimension in enumerate(dimensions, start=2):
         report(step, total_steps, f"dimension {dimension.key}")
@@ -213,7 +225,7 @@ def insights_compute(
         )
         key = dimension.key
         parts += [
-            Part("segments", key, {**segments, "as_of": today.isoformat()}),
+            Part("segments", key, {**segments, **overall_segments, "as_of": today.isoformat()}),
             Part(
                 "features",
                 key,

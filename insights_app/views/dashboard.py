@@ -67,9 +67,34 @@ def _money(value) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
 
-def headline(rows: list[dict]) -> dict:
+# How the CSV writes a figure: rates and ratios (fractions, 0.2703 = 27.03 %) to 4 decimals,
+# ROI (× cost of sale) to 2 and the median cycle (days) to 1 — a step finer than the page's
+# 27 %, 1.2× and 96 days, never a float's 16 digits; money stays exact (decimal strings).
+CSV_RATES = (
+    "win_rate",
+    "multithreaded_rate",
+    "win_rate_covered",
+    "win_rate_uncovered",
+    "reason_mismatch_rate",
+    "survey_response_rate",
+    "pipeline_share",
+)
+CSV_DECIMALS = {**dict.fromkeys(CSV_RATES, 4), "roi": 2, "median_cycle_days": 1}
+
+
+def csv_cell(column: str, value):
+    """A figure as the CSV writes it: rounded as CSV_DECIMALS says, else as stored."""
+    places = CSV_DECIMALS.get(column)
+    if places is None or value is None or value == "" or isinstance(value, int):
+        return value
+    return round(float(value), places)  # the shortest repr: 0.2703, 0.5, 96.5, never 1E+1
+
+
+def headline(rows: list[dict], overall: dict | None = None) -> dict:
     """The headline row, summed from the rows where a sum is exact (the values of a dimension
-    partition its accounts); a median does not add up, so the cycle is the range over values."""
+    partition its accounts). A median does not add up: ``cycle`` is the company's own median
+    (``overall``, the snapshot's all-accounts row) when given, else None; the range over the
+    values' medians is the detail."""
     won = sum(int(r.get("won") or 0) for r in rows)
     lost = sum(int(r.get("lost") or 0) for r in rows)
     revenue = sum((_money(r.get("revenue_won")) for r in rows), Decimal(0))
@@ -85,8 +110,10 @@ def headline(rows: list[dict]) -> dict:
         "win_rate": won / (won + lost) if won + lost else None,
         "cost_of_sale": cost,
         "roi": float((revenue - cost) / cost) if cost else None,
+        "cycle": (overall or {}).get("median_cycle_days"),
         "cycle_min": min(cycles) if cycles else None,
         "cycle_max": max(cycles) if cycles else None,
+        "cycle_values": len(cycles),
     }
 
 
@@ -114,13 +141,17 @@ def _period(payload: dict, requested: str) -> tuple[dict, str | None]:
 
 def drill_template(dimension, period: dict) -> str:
     """The deal list of one value of the dimension (``__value__`` stands for the value),
-    narrowed to the period's close dates when one is chosen."""
+    narrowed to the period's close dates when one is chosen; ``dashboard`` (and
+    ``dashboard_period``) let the deal list link back to this view of the dashboard."""
     if dimension.is_segment:
         query = {"stage": "all", "segment": dimension.key.removeprefix(SEGMENT_PREFIX)}
     else:
         query = {"stage": "all", dimension.key: DRILL_PLACEHOLDER}
     if period.get("first_day"):
         query.update(close_from=period["first_day"], close_to=period["last_day"])
+    query["dashboard"] = dimension.key
+    if period["key"] != analytics.ALL_TIME:
+        query["dashboard_period"] = period["key"]
     return f"{reverse('deal-list')}?{urlencode(query)}"
 
 
@@ -146,9 +177,15 @@ class DashboardMixin(WorkspaceViewMixin):
         payload = snapshot.payload or {}
         period, notice = _period(payload, self.request.GET.get("period", ""))
         results = payload.get("results", [])
+        # the company's own figures (all accounts, one row); older snapshots have none
+        overall = payload.get("overall") or []
         if period["key"] != analytics.ALL_TIME:
             results = analytics.with_period(results, payload["by_period"][period["key"]])
-        labels = DIMENSIONS.get(dimension.key, {})
+            overall_period = (payload.get("overall_by_period") or {}).get(period["key"])
+            overall = analytics.with_period(overall, overall_period) if overall_period else []
+        if dimension.is_segment:  # the headline is the segment's own row, its median too
+            overall = results
+        labels = {**DIMENSIONS.get(dimension.key, {}), UNKNOWN: charts.UNKNOWN_LABEL}
         rows = sorted(
             results,
             key=lambda r: (r["value"] == "unknown", -int(r.get("deals") or 0), str(r["value"])),
@@ -159,6 +196,7 @@ class DashboardMixin(WorkspaceViewMixin):
             "snapshot": snapshot,
             "labels": labels,
             "rows": rows,
+            "overall": overall[0] if overall else None,
             "period": period,
             "periods": [ALL_TIME, *(payload.get("periods") or [])],
             "period_notice": notice,
@@ -215,6 +253,7 @@ class DashboardView(DashboardMixin, TemplateView):
                 "pipeline": _money(row.get("pipeline")),
                 "cost_of_sale": _money(row.get("cost_of_sale")),
                 "href": drill_url(template, dimension, row["value"]),
+                "is_unknown": row["value"] == UNKNOWN and not dimension.is_segment,
             }
             for row in rows
         ]
@@ -226,7 +265,7 @@ class DashboardView(DashboardMixin, TemplateView):
             dimension=dimension,
             snapshot=read["snapshot"],
             rows=table,
-            total=headline(rows),
+            total=headline(rows, read["overall"]),
             figures=figures,
             export_query=urlencode(query),
             is_segment=dimension.key.startswith(SEGMENT_PREFIX),
@@ -262,7 +301,7 @@ class DashboardExportView(DashboardMixin, View):
             writer.writerow(
                 [
                     label,
-                    *(row.get(column) for column in CSV_COLUMNS[1:]),
+                    *(csv_cell(column, row.get(column)) for column in CSV_COLUMNS[1:]),
                     read["period"]["key"],
                     computed_at.isoformat() if computed_at else "",
                 ]

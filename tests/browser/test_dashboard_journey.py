@@ -4,7 +4,9 @@ by clicking a bar, and downloads the CSV; no console errors and no request leave
 
 import datetime as dt
 import re
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,6 +21,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHARTS = 9
+SHOTS = Path(tempfile.gettempdir()) / "i23-find"
 DRAWN = 20_000  # plotly.js is 4.6 MB of script: on a busy machine drawing takes seconds
 
 
@@ -83,11 +86,15 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
     assert download.value.suggested_filename == "deallens-acme-infrastructure.csv"
 
     page.get_by_role("link", name="Containers").click()
-    expect(page).to_have_url(re.compile(r"/deals/\?stage=all&infrastructure=containers$"))
+    expect(page).to_have_url(
+        re.compile(r"/deals/\?stage=all&infrastructure=containers&dashboard=infrastructure$")
+    )
     expect(page.locator("main")).to_contain_text("Retail Corp")
     expect(page.locator("main")).not_to_contain_text("Fintech Corp")
 
-    page.go_back()
+    page.get_by_role("link", name="← Back to the dashboard").click()  # not only the browser's
+    expect(page).to_have_url(re.compile(r"/dashboard/\?dimension=infrastructure$"))
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
     page.get_by_label("Split by").select_option("industry")
     expect(page).to_have_url(re.compile(r"dimension=industry&period=all"))
     expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)  # scripts ran
@@ -98,10 +105,16 @@ def test_exec_switches_dimension_and_drills_down(page, page_log, live_server, bo
 
     click_bar(page, "revenue", 0)  # Fintech's revenue won: the largest values come first
     expect(page).to_have_url(
-        re.compile(r"/deals/\?stage=all&industry=Fintech&close_from=[-\d]+&close_to=[-\d]+$")
+        re.compile(
+            r"/deals/\?stage=all&industry=Fintech&close_from=[-\d]+&close_to=[-\d]+"
+            rf"&dashboard=industry&dashboard_period={QUARTER}$"
+        )
     )
     expect(page.locator("main")).to_contain_text("Fintech Corp")
     expect(page.locator("main")).not_to_contain_text("Retail Corp")
+    page.get_by_test_id("back-to-dashboard").click()  # back to the same dimension and period
+    expect(page).to_have_url(re.compile(rf"/dashboard/\?dimension=industry&period={QUARTER}$"))
+    expect(page.get_by_test_id("period-scope")).to_contain_text("close date is between")
 
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
@@ -128,3 +141,32 @@ def test_a_product_manager_recomputes_and_the_page_reloads(
 
     assert page_log.console_errors == []
     assert page_log.foreign_requests == []
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_company_median_and_the_unknown_value_read_plainly(
+    page, page_log, live_server, book, sign_in, width
+):
+    """The headline median cycle is one number (the company's), the values' range its detail;
+    accounts without an industry are drawn last and faded, as "Unknown (no value)"."""
+    blank = AccountFactory.create(workspace=book, name="Nameless Corp", industry="")
+    DealFactory.create(
+        account=blank,
+        stage="closed_won",
+        amount=Decimal("500000"),
+        created_on=CLOSED_ON - dt.timedelta(days=200),
+        close_date=CLOSED_ON,
+    )
+    insights_recompute(workspace_id=book.pk, force=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in("elena")
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS, timeout=DRAWN)
+    tile = page.get_by_test_id("kpi-cycle")
+    expect(tile).to_contain_text("90 days")  # 3 won deals of 90, 90 and 200 days
+    expect(tile).to_contain_text("90–200 days across industry values")
+    ticks = page.locator("#chart-revenue .xtick text")
+    expect(ticks.last).to_have_text("Unknown (no value)")
+    expect(page.locator("tr.is-unknown")).to_contain_text("Unknown (no value)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"dashboard-{width}.png"), full_page=True)
+    assert page_log.console_errors == []

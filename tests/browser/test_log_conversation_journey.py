@@ -121,7 +121,7 @@ def test_pm_logs_a_conversation_by_keyboard_and_finds_it(page, page_log, live_se
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Conversations").focus()
     page.keyboard.press("Enter")
-    search = page.get_by_placeholder("Search titles and notes")
+    search = page.get_by_placeholder("Search titles, notes, accounts, people")
     search.focus()
     page.keyboard.type("Initech ops")
     page.keyboard.press("Enter")

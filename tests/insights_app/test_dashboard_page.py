@@ -88,8 +88,12 @@ def test_the_page_shows_the_snapshot_numbers_charts_and_headline(exec_client, bo
     assert "vendor/plotly/plotly.min.js" in page and "js/dashboard.js" in page
     assert "cdn" not in page.lower()
     assert "/dashboard/export.csv?dimension=industry" in page
-    assert 'href="/deals/?stage=all&amp;industry=Fintech"' in page  # the drill-down of a value
-    assert 'data-drill-template="/deals/?stage=all&amp;industry=__value__"' in page
+    # the drill-down of a value, with the way back to this dashboard
+    assert 'href="/deals/?stage=all&amp;industry=Fintech&amp;dashboard=industry"' in page
+    assert (
+        'data-drill-template="/deals/?stage=all&amp;industry=__value__&amp;dashboard=industry"'
+        in page
+    )
     assert "Computed" in page
 
 

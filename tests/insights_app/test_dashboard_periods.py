@@ -122,7 +122,7 @@ def test_the_csv_follows_the_period(exec_client, book):
     lines = {
         line["industry"]: line for line in csv.DictReader(io.StringIO(export.content.decode()))
     }
-    assert Decimal(lines["unknown"]["revenue_won"]) == Decimal("50")
+    assert Decimal(lines["Unknown (no value)"]["revenue_won"]) == Decimal("50")
     assert Decimal(lines["Fintech"]["revenue_won"]) == Decimal("0")
     assert Decimal(lines["Fintech"]["pipeline"]) == Decimal("200")
     assert {line["period"] for line in lines.values()} == {"2026Q1"}
@@ -130,8 +130,8 @@ def test_the_csv_follows_the_period(exec_client, book):
 
 def test_values_drill_down_to_their_deals(exec_client, book):
     page = exec_client.get("/dashboard/?dimension=industry").content.decode()
-    assert 'href="/deals/?stage=all&amp;industry=Fintech"' in page
-    assert 'href="/deals/?stage=all&amp;industry=__none__"' in page  # no industry
+    assert 'href="/deals/?stage=all&amp;industry=Fintech&amp;dashboard=industry"' in page
+    assert 'href="/deals/?stage=all&amp;industry=__none__&amp;dashboard=industry"' in page
     assert 'data-drill-unknown="unknown" data-drill-none="__none__"' in page
     assert page.count(" data-drill ") == 7  # the per-value charts, not the trend or reasons
 
@@ -141,16 +141,20 @@ def test_values_drill_down_to_their_deals(exec_client, book):
 
     segment = book["segment"]
     response = exec_client.get(f"/dashboard/?dimension=segment:{segment.pk}")
-    assert response.context["rows"][0]["href"] == f"/deals/?stage=all&segment={segment.pk}"
+    assert response.context["rows"][0]["href"] == (
+        f"/deals/?stage=all&segment={segment.pk}&dashboard=segment%3A{segment.pk}"
+    )
 
 
 def test_a_period_narrows_the_drill_down_to_its_close_dates(exec_client, book):
     response = exec_client.get("/dashboard/?dimension=country&period=2026Q2")
     assert rows_of(response)["Germany"]["href"] == (
         "/deals/?stage=all&country=Germany&close_from=2026-04-01&close_to=2026-06-30"
+        "&dashboard=country&dashboard_period=2026Q2"
     )
     assert response.context["drill_template"] == (
         "/deals/?stage=all&country=__value__&close_from=2026-04-01&close_to=2026-06-30"
+        "&dashboard=country&dashboard_period=2026Q2"
     )
 
 
