@@ -12,12 +12,13 @@ PYTEST_ARGS ?=
 # (plain `.venv/bin/pytest` is serial too). Each worker has its own test database; the
 # tests that start Celery workers share one xdist worker (loadgroup, tests/conftest.py).
 PYTEST_WORKERS ?= auto
-# The embedded demo, whatever .env or the shell says: tasks in-process (the debounced recompute
-# too), static files collected (compressed, cacheable) and its own SQLite file in .demo/, a
-# folder only `make run` uses, so another manage.py run in this checkout cannot replace it.
+# The embedded demo, whatever .env or the shell says: tasks in-process, static files collected
+# (compressed, cacheable) and its own SQLite file in .demo/, a folder only `make run` uses, so
+# another manage.py run in this checkout cannot replace it. The server (not the setup commands
+# before it) also runs the debounced insight recompute in-process.
 DEMO_DIR := $(CURDIR)/.demo
 DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(DEMO_DIR)/db.sqlite3' \
-	DEALLENS_INPROCESS_RECOMPUTE=true DEALLENS_COLLECTED_STATIC=true
+	DEALLENS_INPROCESS_RECOMPUTE=false DEALLENS_COLLECTED_STATIC=true
 # lint/migrate/worker default to DEBUG on (no secret needed); export DJANGO_DEBUG=false to override.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
@@ -56,7 +57,7 @@ run: $(STAMP)
 	$(DEMO_ENV) $(MANAGE) seed_demo --if-empty
 	$(DEMO_ENV) $(MANAGE) recompute_insights --workspace demo
 	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v 0
-	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEMO_ENV) DEALLENS_INPROCESS_RECOMPUTE=true $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -6,8 +6,10 @@ commit) arms one daemon ``threading.Timer`` per process; when it fires, the dirt
 recomputed in that thread, never in the request that made the change. Changes while the timer
 is pending join it (a burst is one recompute); a change while a recompute runs arms the next
 timer, which waits for the running one (the run lock), so nothing is lost and two never overlap.
+At exit a pending timer is dropped (the next change, or ``recompute_insights``, catches up).
 """
 
+import atexit
 import logging
 import threading
 
@@ -71,3 +73,16 @@ def inprocess_recompute_wait(timeout: float = 30.0) -> bool:
     if acquired:
         _run_lock.release()
     return acquired
+
+
+@atexit.register
+def _at_exit() -> None:
+    """A process that exits (a command, the server stopped) drops its pending timer and lets a
+    running recompute finish, so no scheduler lease is left behind to hold the workspace."""
+    global _timer
+    with _lock:
+        timer, _timer = _timer, None
+    if timer is not None:
+        timer.cancel()
+    if _run_lock.acquire(timeout=60):
+        _run_lock.release()
