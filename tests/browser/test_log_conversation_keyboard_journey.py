@@ -46,6 +46,12 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
+def wait_for_the_form_script(page):
+    """The form's deferred script has run (it shows the "Add a row" buttons and hides the
+    no-JavaScript "Load contacts" button, which would otherwise take the first Tab)."""
+    expect(page.locator("[data-add-row=actions]")).to_be_visible()
+
+
 def field_box(page, selector):
     return page.locator(selector).bounding_box()
 
@@ -57,6 +63,7 @@ def test_a_conversation_is_logged_by_keyboard_at_both_widths(
     page.set_viewport_size({"width": width, "height": 900 if width > 800 else 844})
     sign_in("pat", "/conversations/new/", press_enter=True)
     expect(page.get_by_role("heading", name="Log a conversation")).to_be_visible()
+    wait_for_the_form_script(page)
     assert overflow(page) <= 0
     if width == 390:
         # Stacked: one field per line, each select as wide as the form (nothing cut to "No").
@@ -126,8 +133,10 @@ def test_an_account_not_in_deallens_yet_is_created_from_the_phone(
 ):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in("pat", "/conversations/new/", press_enter=True)
+    wait_for_the_form_script(page)
     expect(page.locator("#id_account")).to_be_focused()
     page.keyboard.press("Tab")
+    expect(page.locator("#id_new_account_name")).to_be_focused()
     page.keyboard.type("Umbrella Corp")
     page.locator("#id_title").focus()
     page.keyboard.type("First call with Umbrella")
