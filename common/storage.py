@@ -1,5 +1,5 @@
-"""Static files storage for the demo (`make run`): collected, compressed and hashed, as in
-production, although DEBUG is on."""
+"""Collected static files (DEALLENS_COLLECTED_STATIC): compressed and hashed, in production and
+in the demo (`make run`), although DEBUG is on there."""
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]  # whitenoise ships no type hints
 

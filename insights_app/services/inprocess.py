@@ -3,7 +3,8 @@
 Without REDIS_URL tasks run eagerly and nothing schedules ``insights_recompute_dirty_workspaces``
 every INSIGHTS_DEBOUNCE_SECONDS. With DEALLENS_INPROCESS_RECOMPUTE on, a data change (after its
 commit) arms one daemon ``threading.Timer`` per process; when it fires, the dirty workspaces are
-recomputed in that thread, never in the request that made the change. Changes while the timer
+recomputed in that thread, never in the request that made the change (the delay: 2 s, or
+the DEALLENS_INPROCESS_RECOMPUTE_DELAY setting). Changes while the timer
 is pending join it (a burst is one recompute); a change while a recompute runs arms the next
 timer, which waits for the running one (the run lock), so nothing is lost and two never overlap.
 At exit a pending timer is dropped (the next change, or ``recompute_insights``, catches up).
