@@ -12,15 +12,20 @@ PYTEST_ARGS ?=
 # (plain `.venv/bin/pytest` is serial too). Each worker has its own test database; the
 # tests that start Celery workers share one xdist worker (loadgroup, tests/conftest.py).
 PYTEST_WORKERS ?= auto
-# The embedded demo: SQLite in the project, tasks in-process, whatever .env or the shell says.
-DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(CURDIR)/db.sqlite3'
+# The embedded demo, whatever .env or the shell says: tasks in-process, static files collected
+# (compressed, cacheable) and its own SQLite file in .demo/, a folder only `make run` uses, so
+# another manage.py run in this checkout cannot replace it. The server (not the setup commands
+# before it) also runs the debounced insight recompute in-process.
+DEMO_DIR := $(CURDIR)/.demo
+DEMO_ENV := DJANGO_DEBUG=true REDIS_URL= DATABASE_URL='sqlite:///$(DEMO_DIR)/db.sqlite3' \
+	DEALLENS_INPROCESS_RECOMPUTE=false DEALLENS_COLLECTED_STATIC=true
 # lint/migrate/worker default to DEBUG on (no secret needed); export DJANGO_DEBUG=false to override.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
 .PHONY: help install run test lint migrate worker beat bench bench-small
 
 help:
-	@echo "make run      set up .venv, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
+	@echo "make run      set up .venv, migrate the demo SQLite (.demo/), load demo data, serve http://127.0.0.1:8000"
 	@echo "make test     set up .venv and run the test suite on every core (DATABASE_URL, REDIS_URL"
 	@echo "              honoured; PYTEST_ARGS='-m \"not slow\"' skips the fuzzer, PYTEST_WORKERS=0 is serial)"
 	@echo "make lint     ruff check, ruff format --check, mypy, makemigrations --check"
@@ -47,10 +52,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
+	@mkdir -p $(DEMO_DIR)
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) seed_demo --if-empty
 	$(DEMO_ENV) $(MANAGE) recompute_insights --workspace demo
-	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(DEMO_ENV) DEALLENS_INPROCESS_RECOMPUTE=true $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.middleware.MissingTablesMiddleware",  # no tables: a page that says what to run
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,13 +146,13 @@ STATICFILES_DIRS = [
     # plotly.js from the plotly package itself, so charts work offline (no CDN).
     ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
 ]
+# Collected static (collectstatic; on unless DEBUG, and in `make run`): gzip, hashed, cached.
+DEALLENS_COLLECTED_STATIC = env.bool("DEALLENS_COLLECTED_STATIC", default=not DEBUG)
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG and not DEALLENS_COLLECTED_STATIC
+_static = "common.storage.HashedStaticFilesStorage" if DEALLENS_COLLECTED_STATIC else ""
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": _static or "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
@@ -324,15 +325,16 @@ CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"]
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"insights_app.tasks.insights_recompute*": {"queue": "insights"}}
 # Debounce: data changes only mark a workspace dirty; this recomputes dirty workspaces, so a
-# burst of edits costs one recompute. Plus a nightly full recompute (the 90-day window moves).
+# burst costs one recompute (with no beat, in `make run`, the server runs it: services/inprocess).
 INSIGHTS_DEBOUNCE_SECONDS = 30.0
+DEALLENS_INPROCESS_RECOMPUTE = env.bool("DEALLENS_INPROCESS_RECOMPUTE", DEBUG and not REDIS_URL)
 CELERY_BEAT_SCHEDULE = {
     "insights-recompute-dirty": {
         "task": "insights_app.tasks.insights_recompute_dirty_workspaces",
         "schedule": INSIGHTS_DEBOUNCE_SECONDS,
         "options": {"expires": INSIGHTS_DEBOUNCE_SECONDS},  # a backlog does not pile them up
     },
-    "insights-recompute-nightly": {
+    "insights-recompute-nightly": {  # forced: the 90-day window moves with the calendar
         "task": "insights_app.tasks.insights_recompute_all_workspaces",
         "schedule": crontab(hour=3, minute=15),
     },

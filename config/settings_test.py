@@ -14,6 +14,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 ALLOWED_HOSTS = ["*"]
 # Unit tests run tasks in-process; tests about real workers configure Celery themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Data changes mark workspaces dirty only; tests/insights_app/test_inprocess_recompute.py turns
+# the embedded mode's timer-thread recompute on.
+DEALLENS_INPROCESS_RECOMPUTE = False
 # Serve static files through the finders so tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -33,10 +33,18 @@ class ContactChoiceField(forms.ModelMultipleChoiceField):
 class ConversationLogForm(forms.Form):
     account = forms.CharField(
         max_length=255,
+        required=False,
         help_text="Type a name and pick it from the list, or type the account's id.",
         widget=forms.TextInput(
             attrs={"list": "account-options", "autocomplete": "off", "autofocus": True}
         ),
+    )
+    new_account_name = forms.CharField(
+        max_length=255,
+        required=False,
+        strip=True,
+        label="or new account",
+        help_text="Not in DealLens yet? Name it: it is created with the conversation.",
     )
     deal = forms.ModelChoiceField(
         queryset=Deal.objects.none(), required=False, empty_label="No deal"
@@ -72,9 +80,24 @@ class ConversationLogForm(forms.Form):
         label="Duration (minutes)", required=False, min_value=0, max_value=24 * 60
     )
     sentiment = forms.ChoiceField(choices=Conversation.Sentiment.choices, initial="neutral")
-    pains = forms.CharField(max_length=500, required=False, help_text="Comma-separated.")
-    constraints = forms.CharField(max_length=500, required=False, help_text="Comma-separated.")
-    topics = forms.CharField(max_length=500, required=False, help_text="Comma-separated.")
+    pains = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Comma-separated; existing ones are suggested as you type.",
+        widget=forms.TextInput(attrs={"list": "tag-options-pain", "autocomplete": "off"}),
+    )
+    constraints = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Comma-separated.",
+        widget=forms.TextInput(attrs={"list": "tag-options-constraint", "autocomplete": "off"}),
+    )
+    topics = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Comma-separated.",
+        widget=forms.TextInput(attrs={"list": "tag-options-topic", "autocomplete": "off"}),
+    )
     stated_reason = forms.ChoiceField(
         choices=[("", "—"), *LossReason.choices],
         required=False,
@@ -112,6 +135,10 @@ class ConversationLogForm(forms.Form):
         text = self.cleaned_data["account"]
         if self.account is not None:
             return self.account
+        if not text:
+            if (self.data.get(self.add_prefix("new_account_name")) or "").strip():
+                return None  # a new account, created with the conversation (clean() checks)
+            raise forms.ValidationError("Pick an account, or name a new one beside it.")
         if len(self.account_matches) > 1:
             ids = ", ".join(f"#{a.pk} ({a.domain or 'no domain'})" for a in self.account_matches)
             raise forms.ValidationError(
@@ -121,6 +148,12 @@ class ConversationLogForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        new_account = cleaned.get("new_account_name")
+        if new_account and cleaned.get("account") is not None:
+            self.add_error(
+                "new_account_name",
+                f"You picked {cleaned['account'].name}: clear the account to create a new one.",
+            )
         if cleaned.get("stated_reason") and cleaned.get("kind") != Conversation.Kind.WIN_LOSS:
             self.add_error("stated_reason", "Only a win/loss interview has a stated reason.")
         if (

@@ -8,7 +8,7 @@ the conversation REST API there serves the same rows; the timeline narrows it he
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts_app.models import Account, Workspace
@@ -182,3 +182,23 @@ def account_people(*, workspace: Workspace, account: Account) -> dict:
         ],
         "deals": list(deals),
     }
+
+
+TAG_OPTIONS_LIMIT = 500  # per kind: the log form's suggestions, most used first
+
+
+def tag_options(*, workspace: Workspace) -> dict[str, list[str]]:
+    """The workspace's tag names by kind (``pain``, ``constraint``, ``topic``), most used first,
+    so the log form suggests an existing tag instead of a near-duplicate."""
+    options: dict[str, list[str]] = {kind: [] for kind in ("pain", "constraint", "topic")}
+    rows = (
+        tag_list(workspace=workspace)
+        .annotate(uses=Count("conversations"))
+        .order_by("kind", "-uses", "name")
+        .values_list("kind", "name")
+    )
+    for kind, name in rows:
+        names = options.setdefault(kind, [])
+        if len(names) < TAG_OPTIONS_LIMIT:
+            names.append(name)
+    return options

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts_app.models import Membership, Workspace
+from accounts_app.models import Account, Membership, Workspace
+from accounts_app.services import account_create
 from deals_app.models import ActionItem, Conversation, Tag
 from deals_app.services import conversation_create, conversation_update
 from insights_app.events import assumption_status_watch, feature_request_created_event
@@ -56,6 +57,23 @@ def _tags(workspace: Workspace, tag_names: dict[str, list[str]]) -> list[Tag]:
             )
             tags.append(tag)
     return tags
+
+
+def _account(workspace: Workspace, account: Account | None, new_account_name: str) -> Account:
+    """The picked account, else the one named in "or new account": an existing account of that
+    name (any case) is reused, so a typed name never makes a duplicate; otherwise it is created
+    through the accounts service."""
+    if account is not None:
+        if account.workspace_id != workspace.pk:
+            raise ValidationError({"account": "Pick an account of this workspace."})
+        return account
+    name = " ".join((new_account_name or "").split())
+    if not name:
+        raise ValidationError({"account": "Pick an account, or name a new one."})
+    same = list(Account.objects.for_workspace(workspace).filter(name__iexact=name)[:2])
+    if len(same) == 1:
+        return same[0]
+    return account_create(workspace=workspace, name=name[:255])
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -139,13 +157,15 @@ def conversation_log(
     logged_by,
     participants: Iterable = (),
     rows: LogRows | None = None,
+    new_account_name: str = "",
     **fields,
 ) -> Conversation:
-    """Log a conversation and everything heard in it; any invalid row rolls back all of it."""
+    """Log a conversation and everything heard in it; any invalid row rolls back all of it.
+
+    Without an ``account``, ``new_account_name`` names it: reused when it exists (any case),
+    created otherwise, in the same transaction as the conversation."""
     rows = rows or LogRows()
-    account = fields.get("account")
-    if account is not None and account.workspace_id != workspace.pk:
-        raise ValidationError({"account": "Pick an account of this workspace."})
+    account = fields["account"] = _account(workspace, fields.get("account"), new_account_name)
     contacts = list(participants) + _new_contacts(workspace, account, rows.new_contacts)
     conversation = conversation_create(
         workspace=workspace,
@@ -166,14 +186,14 @@ def conversation_log_update(
     conversation: Conversation,
     participants: Iterable = (),
     rows: LogRows | None = None,
+    new_account_name: str = "",
     **fields,
 ) -> Conversation:
     """Rewrite a logged conversation: its rows (action items, evidence, mentions) are replaced."""
     check_owned(conversation, workspace)
     rows = rows or LogRows()
-    account = fields.get("account", conversation.account)
-    if account is not None and account.workspace_id != workspace.pk:
-        raise ValidationError({"account": "Pick an account of this workspace."})
+    picked = fields.get("account", conversation.account)
+    account = fields["account"] = _account(workspace, picked, new_account_name)
     contacts = list(participants) + _new_contacts(workspace, account, rows.new_contacts)
     conversation = conversation_update(
         workspace=workspace,

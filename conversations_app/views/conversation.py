@@ -1,6 +1,7 @@
 """Pages of the conversation log: log, read, edit and delete a conversation, and the look-ups
 the log form's type-ahead uses. Parse, call one selector or service, render (STYLE.md §2)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -25,6 +26,7 @@ from ..selectors import (
     conversation_for_page,
     conversation_get,
     conversation_page,
+    tag_options,
 )
 from ..services import LogRows, conversation_log, conversation_log_update
 
@@ -71,6 +73,7 @@ class AccountPeopleView(WorkspaceViewMixin, View):
 class _ConversationFormView(_WriterOnlyMixin, TemplateView):
     template_name = "conversations_app/conversation_form.html"
     conversation: Conversation | None = None
+    saved_message = "Conversation saved."
 
     def initial(self) -> dict:
         return {}
@@ -88,6 +91,7 @@ class _ConversationFormView(_WriterOnlyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
             kwargs["form"], kwargs["formsets"] = self.build()
+        kwargs["tag_options"] = tag_options(workspace=self.workspace)
         return super().get_context_data(conversation=self.conversation, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -114,6 +118,7 @@ class _ConversationFormView(_WriterOnlyMixin, TemplateView):
             except ApplicationError as error:
                 form.add_error(None, str(error))
             else:
+                messages.success(request, self.saved_message)
                 return redirect("conversation-detail", pk=conversation.pk)
         # Everything typed comes back with what to fix; 400 says nothing was saved.
         return self.render_to_response(
@@ -154,6 +159,7 @@ class _ConversationFormView(_WriterOnlyMixin, TemplateView):
             "participants": data["participants"],
             "rows": rows,
             "account": data["account"],
+            "new_account_name": data.get("new_account_name") or "",
             "deal": data["deal"],
             "occurred_on": data["occurred_on"],
             "kind": data["kind"],
@@ -243,6 +249,8 @@ class ConversationEditView(_ConversationFormView):
         if not form.is_bound and form.account is not None:
             form.initial["account"] = form.account.name
         return context
+
+    saved_message = "Changes saved."
 
     def save(self, form, formsets) -> Conversation:
         return conversation_log_update(

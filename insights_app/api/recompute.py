@@ -1,8 +1,9 @@
 """/api/v1/insights/recompute/ and /api/v1/tasks/<id>/: request a recompute of the insights,
 and follow the background task's progress.
 
-Requesting a recompute is a write: admins, product managers and sales leads may; executives
-only read (PRODUCT.md §2). A task of another workspace is not found.
+Every role may request a recompute, executives included: it changes no data, only brings the
+figures up to date (PRODUCT.md §2: executives write nothing but their saved views, and they need
+the fresh number most). A task of another workspace is not found.
 """
 
 import uuid
@@ -20,7 +21,8 @@ from insights_app.models import InsightTask
 from insights_app.selectors import insight_task_get
 from insights_app.services import TaskQueueUnavailable, insights_recompute_request
 
-RECOMPUTE_ROLES = (Membership.Role.PM, Membership.Role.SALES)  # and admins; never exec
+# and admins: every role (a recompute writes no data of the workspace)
+RECOMPUTE_ROLES = (Membership.Role.PM, Membership.Role.SALES, Membership.Role.EXEC)
 
 
 class RecomputeRequestSerializer(serializers.Serializer):
@@ -61,8 +63,8 @@ class RecomputeView(WorkspaceViewMixin, APIView):
         description=(
             "Queues a full recompute of the workspace's insights and answers 202 with the task "
             "id; follow it at `tasks/<id>/`. A recompute with unchanged data is cheap (unless "
-            "`force`). Writers: admins, product managers and sales leads (executives read "
-            "only). 503 when the task queue (Redis) is unavailable; nothing was queued."
+            "`force`). Every member may ask, executives included (it changes no data). "
+            "503 when the task queue (Redis) is unavailable; nothing was queued."
         ),
         request=RecomputeRequestSerializer,
         responses={

@@ -5,6 +5,7 @@
 - recompute: claim a version, compute its payloads, publish them in one transaction
 - triggers: what starts a recompute (changed data, the scheduled debounce, the nightly run)
 - recompute_requests: a requested recompute queued as a task, its state and progress
+- inprocess: the embedded mode's debounced recompute on a timer thread (no broker, no beat)
 - (catalog: assumptions, evidence, feature requests and mentions)
 """
 
@@ -22,6 +23,7 @@ from .catalog import (
     feature_request_delete,
     feature_request_update,
 )
+from .inprocess import inprocess_recompute_soon, inprocess_recompute_wait
 from .payloads import insights_compute
 from .recompute import RecomputeResult, insights_recompute
 from .recompute_requests import (
@@ -40,6 +42,8 @@ __all__ = [
     "insight_task_create",
     "insight_task_fail",
     "insight_task_run",
+    "inprocess_recompute_soon",
+    "inprocess_recompute_wait",
     "insights_compute",
     "insights_mark_changed",
     "insights_recompute",

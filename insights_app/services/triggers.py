@@ -12,6 +12,7 @@ from accounts_app.models import Workspace
 from insights_app import selectors as sel
 from insights_app.models import InsightState, InsightTask
 
+from .inprocess import inprocess_recompute_soon
 from .recompute import RecomputeResult, insights_recompute
 from .state import workspace_mark_dirty
 
@@ -24,7 +25,8 @@ TASKS_KEPT = timedelta(days=30)  # requested-recompute records are forgotten aft
 def insights_mark_changed(*, workspace_ids: Iterable[int]) -> None:
     """Data of these workspaces changed: bump their data version and flag them (one UPDATE).
 
-    Called after commit by the receivers; a workspace deleted meanwhile is ignored.
+    Called after commit by the receivers; a workspace deleted meanwhile is ignored. In the
+    embedded mode (no broker, no beat) this also arms the in-process debounced recompute.
     """
     ids = sorted({int(pk) for pk in workspace_ids if pk is not None})
     if not ids:
@@ -32,6 +34,7 @@ def insights_mark_changed(*, workspace_ids: Iterable[int]) -> None:
     updated = InsightState.objects.filter(workspace_id__in=ids).update(
         data_version=F("data_version") + 1, dirty=True, updated_at=timezone.now()
     )
+    inprocess_recompute_soon()
     if updated == len(ids):
         return
     have_state = set(

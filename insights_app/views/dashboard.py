@@ -208,8 +208,9 @@ class DashboardView(DashboardMixin, TemplateView):
     """``/dashboard/``: the segment ROI dashboard of one dimension, the executive's landing page."""
 
     template_name = "insights_app/dashboard.html"
-    # who sees the recompute button (admins too); it posts to POST /api/v1/insights/recompute/
-    write_roles = ("pm", "sales")
+    # who sees the recompute button (admins too; every role, as POST /api/v1/insights/recompute/
+    # allows); the page itself takes no POST
+    write_roles = ("pm", "sales", "exec")
 
     def get_context_data(self, **kwargs):
         read = self.read_dashboard()

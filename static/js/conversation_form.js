@@ -1,5 +1,8 @@
 /* The conversation log form, progressively enhanced: account type-ahead, the chosen account's
-   contacts and deals, extra inline rows, and the stated reason only for win/loss interviews.
+   contacts and deals, extra inline rows, the stated reason only for win/loss interviews, tag
+   suggestions for each comma-separated name, and the keyboard: Enter in a row moves to the next
+   field and, from a row's last field, to the next row (added when there is none);
+   Ctrl/Cmd+Enter saves from anywhere.
    The form works without this file (the "Load contacts" button does the look-up server-side). */
 (function () {
   "use strict";
@@ -118,6 +121,63 @@
     function toggleReason() { if (reason) reason.hidden = kind.value !== "win_loss"; }
     kind.addEventListener("change", toggleReason);
     toggleReason();
+
+    // Tag suggestions: the datalist offers the workspace's tags for the name being typed after
+    // the last comma (a datalist alone would only complete the first one).
+    form.querySelectorAll("input[list^=tag-options-]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      if (!list) return;
+      var names = Array.prototype.map.call(list.options, function (o) { return o.value; });
+      var shown = null;
+      function suggest() {
+        var value = input.value;
+        var cut = value.lastIndexOf(",");
+        var head = cut < 0 ? "" : value.slice(0, cut + 1).replace(/\s*$/, " ");
+        if (head === shown) return;
+        shown = head;
+        var taken = {};
+        head.split(",").forEach(function (n) { taken[n.trim().toLowerCase()] = true; });
+        list.textContent = "";
+        names.forEach(function (name) {
+          if (!taken[name.toLowerCase()]) list.appendChild(el("option", { value: head + name }));
+        });
+      }
+      input.addEventListener("input", suggest);
+      input.addEventListener("focus", suggest);
+    });
+
+    // Keyboard: Ctrl/Cmd+Enter saves; Enter in an inline row moves on, and adds a row at its end.
+    var save = form.querySelector("[data-testid=save-conversation]");
+    function rowFields(row) {
+      return Array.prototype.filter.call(
+        row.querySelectorAll("input, select, textarea"),
+        function (f) { return f.type !== "hidden" && !f.disabled && !/-DELETE$/.test(f.name); }
+      );
+    }
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing) return;
+      if (event.ctrlKey || event.metaKey) {
+        event.preventDefault();
+        if (form.requestSubmit) form.requestSubmit(save); else save.click();
+        return;
+      }
+      if (event.shiftKey || event.altKey) return;
+      var target = event.target;
+      var row = target.closest && target.closest(".row-form");
+      if (!row || target.tagName === "TEXTAREA" || target.tagName === "BUTTON") return;
+      event.preventDefault();  // no half-filled submit from a row
+      var fields = rowFields(row);
+      var at = fields.indexOf(target);
+      if (at >= 0 && at < fields.length - 1) { fields[at + 1].focus(); return; }
+      var next = row.nextElementSibling;  // an empty row already there, else a new one
+      var nextFields = next ? rowFields(next) : [];
+      if (nextFields.length) { nextFields[0].focus(); return; }
+      var add = row.closest("fieldset").querySelector("[data-add-row]");
+      if (add) add.click();
+    });
+    form.querySelectorAll(".js-only[hidden]").forEach(function (node) {
+      if (!node.hasAttribute("data-add-row")) node.hidden = false;
+    });
 
     // Extra inline rows.
     form.querySelectorAll("[data-add-row]").forEach(function (button) {
