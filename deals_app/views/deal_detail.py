@@ -271,8 +271,8 @@ class DealEditView(DealDetailView):
                 anchor = ANCHORS.get(action, action)
                 return redirect(reverse("deal-detail", args=[self.deal.pk]) + f"{query}#{anchor}")
         self.deal = self.get_deal()  # a failed service call may have changed it in memory
-        del self._people, self._roles
-        self.__dict__.pop("_members", None)
+        for cached in ("_people", "_roles", "_members"):  # read again after the failed write
+            self.__dict__.pop(cached, None)
         context = self.get_context_data(bound={action: form})
         context["failed_action"] = action
         context["failed_form"] = action.replace("-", "_")

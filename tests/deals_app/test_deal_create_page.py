@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,9 +25,9 @@ def account(workspace):
     return AccountFactory.create(workspace=workspace, name="Initech")
 
 
-def _data(account, **overrides):
+def _data(the_account, **overrides):
     data = {
-        "account": account.pk,
+        "account": the_account.pk,
         "name": "Initech observability",
         "stage": "discovery",
         "amount": "84000",
@@ -123,3 +125,16 @@ def test_the_deal_list_and_the_board_link_to_the_new_deal_page(client, member):
     for page in (reverse("deal-list"), reverse("deal-list") + "?view=board"):
         html = client.get(page).content.decode()
         assert f'href="{URL}" data-testid="new-deal"' in html
+
+
+def test_the_page_runs_the_same_queries_whatever_the_number_of_accounts(client, member, workspace):
+    client.force_login(member("sales"))
+    AccountFactory.create_batch(2, workspace=workspace)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    AccountFactory.create_batch(30, workspace=workspace)
+    for _ in range(5):
+        member("sales")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL).status_code == 200
+    assert len(many) == len(few)

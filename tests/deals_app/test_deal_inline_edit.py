@@ -54,8 +54,8 @@ def test_a_sales_lead_changes_stage_amount_close_date_and_owner(client, member, 
     assert "Deal updated." in html
     # The history on the page says what changed, and who changed it.
     history = response.context["history"]
-    labels = {c.label for entry in history for c in entry.changes}
-    assert {"Stage", "Amount", "Close date", "Owner"} <= labels
+    labels = {c.label.lower() for entry in history for c in entry.changes}
+    assert {"stage", "amount", "close date", "owner"} <= labels
     assert "changed from <strong>Discovery</strong> to <strong>Proposal</strong>" in html
     assert deal.history.first().history_user == sam
     assert Event.objects.filter(type="deal.stage_changed", object_id=str(deal.pk)).exists()
