@@ -155,6 +155,7 @@ def test_a_sales_lead_creates_edits_moves_and_closes_a_deal(
     expect(page.get_by_test_id("board-totals-evaluation")).to_contain_text("1 deal")
     expect(_card(page, deal.pk).get_by_label("Move Initech expansion to stage")).to_be_focused()
     _shot(page, width_name, "5-board-after-keyboard-move")
+    assert _fits(page), "the board scrolls inside its card, not the page"
     deal.refresh_from_db()
     assert deal.stage == "evaluation"
 
