@@ -61,7 +61,13 @@ def _kwargs(world, job) -> dict[str, list[dict]]:
     """The workspace's own ids for each POST route that names objects."""
     w = world
     return {
-        "deal-edit": [{"pk": w.deal.pk, "action": "stance"}, {"pk": w.deal.pk, "action": "close"}],
+        "deal-edit": [
+            {"pk": w.deal.pk, "action": "stance"},
+            {"pk": w.deal.pk, "action": "close"},
+            {"pk": w.deal.pk, "action": "details"},
+            {"pk": w.deal.pk, "action": "restore-role"},
+        ],
+        "deal-stage": [{"pk": w.deal.pk}],
         "import-run": [{"pk": job.pk}],
         "import-map": [{"pk": job.pk, "index": 0}],
         "import-file-remove": [{"pk": job.pk, "index": 0}],

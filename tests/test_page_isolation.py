@@ -93,6 +93,8 @@ def _cases(mine, theirs) -> dict[str, list[Case]]:
             Case({"pk": t.deal.pk, "action": action}, data=_deal_form_data(action, t))
             for action in DEAL_FORMS
         ],
+        # A move on the pipeline board (POST only), on B's deal.
+        "deal-stage": [Case({"pk": t.deal.pk}, data={"stage": "proposal"})],
         "account-detail": [Case({"pk": t.account.pk}, {"pk": m.account.pk})],
         "import-detail": [Case({"pk": t.job.pk}, {"pk": m.job.pk})],
         "import-status": [Case({"pk": t.job.pk}, {"pk": m.job.pk})],

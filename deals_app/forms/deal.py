@@ -4,6 +4,7 @@ Forms validate shape only; the services they feed enforce the business rules (ST
 """
 
 from django import forms
+from django.utils import timezone
 
 from common.limits import TEXT_MAX_LENGTH
 from deals_app.models import Deal, LossReason, ScorecardItem
@@ -27,12 +28,24 @@ class ScorecardForm(forms.Form):
 
 
 class CloseDealForm(forms.Form):
-    """Close the deal as won or lost; a lost deal needs its loss reason."""
+    """Close the deal as won or lost; a lost deal needs its loss reason.
+
+    The outcome has no default: two radio buttons, neither checked, so one click never marks a
+    deal won by accident (a move to a closed stage on the board passes the outcome chosen there
+    as the form's initial value)."""
 
     default_prefix = "close"
-    outcome = forms.ChoiceField(choices=[("won", "Won"), ("lost", "Lost")])
-    close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    loss_reason = forms.ChoiceField(choices=[("", "—"), *LossReason.choices], required=False)
+    outcome = forms.ChoiceField(
+        choices=[("won", "Won"), ("lost", "Lost")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome: won or lost."},
+    )
+    close_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    loss_reason = forms.ChoiceField(
+        choices=[("", "—"), *LossReason.choices], required=False, label="Loss reason (when lost)"
+    )
     loss_notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX_LENGTH
     )

@@ -6,7 +6,12 @@ back; bad input re-renders the page with the form's errors (status 400), never a
 The page runs a constant number of queries, whatever the number of people or conversations.
 """
 
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,6 +25,7 @@ from deals_app import forms as f
 from deals_app.charts import persona_map_figure
 from deals_app.models import Deal, DealRole
 from deals_app.selectors import (
+    RISK_LABELS,
     ROLE_LABELS,
     deal_choosable_contacts,
     deal_get,
@@ -27,6 +33,7 @@ from deals_app.selectors import (
     deal_role_get,
     deal_roles_with_contacts,
 )
+from deals_app.selectors.deal_forms import deal_owner_choices, member_label
 from deals_app.selectors.intelligence import PersonaMap, why_blocked
 from deals_app.services import (
     deal_role_create,
@@ -36,7 +43,7 @@ from deals_app.services import (
     deal_update,
 )
 from personas_app.models import Contact
-from personas_app.selectors import advocacy_exists, advocacy_get
+from personas_app.selectors import advocacy_exists, advocacy_get, contact_list
 from personas_app.services import advocacy_create, advocacy_delete, contact_create, contact_update
 
 # What clears each risk (PRODUCT.md §5), shown beside the warning.
@@ -66,7 +73,14 @@ FORMS = {
     "has-left": f.HasLeftForm,
     "scorecard": f.ScorecardForm,
     "close": f.CloseDealForm,
+    "details": f.DealEditForm,
+    "restore-role": f.RestoreRoleForm,
 }
+# Where each action's redirect lands on the page (default: the form's own id).
+ANCHORS = {"remove-role": "people", "restore-role": "people", "stance": "people"}
+# A removed role can be put back for a day with the signed copy of its fields ("Undo").
+UNDO_SALT = "deals_app.deal_role.undo"
+UNDO_MAX_AGE = 24 * 3600
 
 
 def _label(contact: Contact, deal: Deal) -> str:
@@ -129,7 +143,6 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
     def get_context_data(self, *, bound=None, **kwargs):
         deal = self.deal
         people = self.people(deal)
-        choices = [(pk, _label(c, deal)) for pk, c in people.items()]
         page = deal_page(workspace=self.workspace, deal=deal, people=people)
         messages_by_code = {r.code: r.message for r in page.risks}
         gaps = [
@@ -141,12 +154,7 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
         forms = {}
         for name, form_class in FORMS.items():
             key = name.replace("-", "_")  # a name templates can look up
-            if name in bound:
-                forms[key] = bound[name]
-            elif issubclass(form_class, f._PeopleForm):
-                forms[key] = form_class(people=choices)
-            else:
-                forms[key] = form_class()
+            forms[key] = bound[name] if name in bound else self.make_form(form_class)
         shown_set = {n.contact for n in page.persona_map.nodes}
         blocked_path = _blocked_path(page.persona_map)
         for_people = {pk: c for pk, c in people.items() if pk in shown_set}
@@ -158,7 +166,12 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
             gaps=gaps,
             blocked_path=blocked_path,
             risks=[
-                {"code": r.code, "message": r.message, "action": RISK_ACTIONS.get(r.code, "")}
+                {
+                    "code": r.code,
+                    "label": RISK_LABELS.get(r.code, r.code),
+                    "message": r.message,
+                    "action": RISK_ACTIONS.get(r.code, ""),
+                }
                 for r in page.risks
             ],
             scorecard=page.scorecard,
@@ -173,8 +186,63 @@ class DealDetailView(WorkspaceViewMixin, TemplateView):
             stance_choices=DealRole.Stance.choices,
             map_people=for_people,
             history=page.history,
+            undo=self.undo_offer(),
         )
         return context
+
+    # --- the forms: built once per request from the loaded people and members ------------------
+
+    def members(self) -> dict[int, Any]:
+        """Who may own the deal (1 query, for those who may edit): this workspace's members,
+        and the current owner even if they left the workspace."""
+        if not hasattr(self, "_members"):
+            self._members = {}
+            if self.can_write():
+                self._members = {u.pk: u for u in deal_owner_choices(workspace=self.workspace)}
+                if self.deal.owner_id and self.deal.owner_id not in self._members:
+                    self._members[self.deal.owner_id] = self.deal.owner
+        return self._members
+
+    def make_form(self, form_class, data=None):
+        """A form of the page, bound to ``data`` (a POST) or showing the deal's values."""
+        args = () if data is None else (data,)
+        deal = self.deal
+        if issubclass(form_class, f._PeopleForm):
+            people = [(pk, _label(c, deal)) for pk, c in self.people(deal).items()]
+            return form_class(*args, people=people)
+        if form_class is f.DealEditForm:
+            return form_class(
+                *args,
+                members=[(pk, member_label(u)) for pk, u in self.members().items()],
+                closed=deal.is_closed,
+                initial={
+                    "name": deal.name,
+                    "stage": deal.stage,
+                    "amount": deal.amount,
+                    "close_date": deal.close_date,
+                    "owner": deal.owner_id,
+                },
+            )
+        if form_class is f.CloseDealForm and data is None:
+            # A move to Closed won/lost on the board lands here with the outcome chosen there.
+            outcome = self.request.GET.get("outcome")
+            initial = {"outcome": outcome} if outcome in ("won", "lost") else {}
+            return form_class(initial=initial)
+        return form_class(*args)
+
+    def undo_offer(self) -> dict | None:
+        """The "Undo" of a role just removed (``?undo=<signed fields>``), if it is this deal's."""
+        token = self.request.GET.get("undo", "")
+        if not token or not self.can_write():
+            return None
+        try:
+            fields = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if fields.get("deal") != self.deal.pk:
+            return None
+        role = DealRole.Role(fields["role"]).label.lower()
+        return {"token": token, "text": f"{fields['name']} was removed as {role}."}
 
 
 class DealEditView(DealDetailView):
@@ -188,13 +256,8 @@ class DealEditView(DealDetailView):
         form_class = FORMS.get(action)
         if form_class is None:
             raise Http404("No such action.")
-        people = self.people(self.deal)
-        if issubclass(form_class, f._PeopleForm):
-            form = form_class(
-                request.POST, people=[(pk, _label(c, self.deal)) for pk, c in people.items()]
-            )
-        else:
-            form = form_class(request.POST)
+        form = self.make_form(form_class, request.POST)
+        self.redirect_query: dict[str, str] = {}
         if form.is_valid():
             try:
                 message = getattr(self, "do_" + action.replace("-", "_"))(form.cleaned_data)
@@ -204,9 +267,12 @@ class DealEditView(DealDetailView):
                 form.add_error(None, str(error))
             else:
                 messages.success(request, message)
-                return redirect(reverse("deal-detail", args=[self.deal.pk]) + f"#{action}")
+                query = f"?{urlencode(self.redirect_query)}" if self.redirect_query else ""
+                anchor = ANCHORS.get(action, action)
+                return redirect(reverse("deal-detail", args=[self.deal.pk]) + f"{query}#{anchor}")
         self.deal = self.get_deal()  # a failed service call may have changed it in memory
-        del self._people, self._roles
+        for cached in ("_people", "_roles", "_members"):  # read again after the failed write
+            self.__dict__.pop(cached, None)
         context = self.get_context_data(bound={action: form})
         context["failed_action"] = action
         context["failed_form"] = action.replace("-", "_")
@@ -264,8 +330,54 @@ class DealEditView(DealDetailView):
 
     def do_remove_role(self, data) -> str:
         role = self._role(data["deal_role"])
+        removed = {
+            "deal": self.deal.pk,
+            "contact": role.contact_id,
+            "name": role.contact.full_name,
+            "role": role.role,
+            "stance": role.stance,
+            "is_primary": role.is_primary,
+            "last_engaged_on": role.last_engaged_on.isoformat() if role.last_engaged_on else None,
+        }
         deal_role_delete(workspace=self.workspace, deal_role=role)
+        self.redirect_query = {"undo": signing.dumps(removed, salt=UNDO_SALT)}
         return f"{role.contact.full_name} is no longer {role.get_role_display().lower()}."
+
+    def do_restore_role(self, data) -> str:
+        """Put back a role removed a moment ago, as it was (the fields come signed)."""
+        try:
+            fields = signing.loads(data["token"], salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+        except signing.BadSignature:
+            raise ValidationError("This undo has expired or is not valid.") from None
+        if fields.get("deal") != self.deal.pk:
+            raise ValidationError("This undo is for another deal.")
+        contact = contact_list(workspace=self.workspace).filter(pk=fields["contact"]).first()
+        if contact is None:
+            raise ValidationError("That contact no longer exists.")
+        last_engaged = fields.get("last_engaged_on")
+        deal_role_create(
+            workspace=self.workspace,
+            deal=self.deal,
+            contact=contact,
+            role=fields["role"],
+            stance=fields["stance"],
+            is_primary=bool(fields.get("is_primary")),
+            last_engaged_on=dt.date.fromisoformat(last_engaged) if last_engaged else None,
+        )
+        return f"{contact.full_name} is back as {ROLE_LABELS[fields['role']].lower()}."
+
+    def do_details(self, data) -> str:
+        owner_id = data.get("owner")
+        changes = {
+            "name": data["name"].strip(),
+            "amount": data["amount"],
+            "close_date": data["close_date"],
+            "owner": self.members().get(owner_id) if owner_id else None,
+        }
+        if "stage" in data:  # open deals only; closing goes through the close form
+            changes["stage"] = data["stage"]
+        deal_update(workspace=self.workspace, deal=self.deal, **changes)
+        return "Deal updated."
 
     def do_add_advocacy(self, data) -> str:
         advocate, audience = self._contact(data["advocate"]), self._contact(data["audience"])

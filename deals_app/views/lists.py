@@ -185,6 +185,7 @@ class DealListView(PagedListView):
             segment_remove_url=self._without("segment"),
             risk_scan=self.risk_scan,
             risk_labels=RISK_LABELS,
+            stage_choices=Deal.Stage.choices,  # the board cards' "Move to" menus
             sort=self.filter_form.filters["sort"],
             sortable=SORTABLE_COLUMNS,
             back_to_dashboard=self._back_to_dashboard(),
