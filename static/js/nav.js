@@ -70,7 +70,7 @@
 
   /* Wide tables scroll inside their card (app.css "Wide tables"): mark the sides where more of
    * the table is hidden, so the card fades out there ("there is more this way"). */
-  var SCROLLERS = ".table-card, .table-scroll, .card > .table";
+  var SCROLLERS = ".table-card, .table-scroll, .card .table";
 
   function markScroll(el) {
     var max = el.scrollWidth - el.clientWidth;
