@@ -62,9 +62,13 @@
       }
     }
 
-    // Coming back with the browser's Back button must not show a menu left open.
-    window.addEventListener("pageshow", function () {
-      setOpen(false);
+    // Coming back with the browser's Back button (a page restored from the back-forward cache)
+    // must not show a menu left open. Only then: on a first load pageshow comes after the page's
+    // scripts (plotly: seconds), and the person may have opened the menu by now.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        setOpen(false);
+      }
     });
   }
 
