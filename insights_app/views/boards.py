@@ -11,6 +11,18 @@ from insights_app.models import FeatureRequest
 from insights_app.selectors import UNKNOWN, dimension_list, snapshot_published_get
 from insights_app.selectors.pm import assumption_catalog, assumption_quotes_latest
 
+
+def _search_terms(request) -> tuple[str, list[str]]:
+    """The board's ``?q=``: every word must appear (any case) in the line's text."""
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    return q, q.casefold().split()
+
+
+def _found(words: list[str], *texts: str) -> bool:
+    text = " ".join(t or "" for t in texts).casefold()
+    return all(word in text for word in words)
+
+
 # --- the assumption board ------------------------------------------------------------------------
 
 
@@ -72,11 +84,15 @@ class AssumptionBoardView(WorkspaceViewMixin, TemplateView):
                     "quotes": quotes.get(item["id"], []),
                 }
             )
+        q, words = _search_terms(self.request)
+        found = [line for line in board if _found(words, line["statement"], line["area"])]
         return super().get_context_data(
             dimensions=dimensions,
             dimension=dimension,
             values=value_labels,
-            board=board,
+            board=found,
+            q=q,
+            searched_away=bool(board) and not found,
             snapshot=snapshot,
             **kwargs,
         )
@@ -136,11 +152,15 @@ class FeatureBoardView(WorkspaceViewMixin, TemplateView):
         ]
         field = FEATURE_SORTS[sort]
         board.sort(key=lambda line: _number(line.get(field)), reverse=True)
+        q, words = _search_terms(self.request)
+        found = [line for line in board if _found(words, line.get("title", ""))]
         return super().get_context_data(
             dimensions=dimensions,
             dimension=dimension,
             values=[labels.get(v, v) for v in values],
-            board=board,
+            board=found,
+            q=q,
+            searched_away=bool(board) and not found,
             sort=sort,
             snapshot=snapshot,
             deli_counter=DELI_COUNTER,
