@@ -44,7 +44,7 @@ class SharedCounterMixin:
     previous: int
     current: int
 
-    def allow_request(self, request: "Request", view: "APIView") -> bool:
+    def allow_request(self, request: "Request | Any", view: "APIView | None") -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
@@ -105,3 +105,15 @@ class AnonRateThrottle(SharedCounterMixin, throttling.AnonRateThrottle):
 
 class UserRateThrottle(SharedCounterMixin, throttling.UserRateThrottle):
     """Calls per token or session user (DJANGO_API_THROTTLE_USER)."""
+
+
+class AddressRateThrottle(SharedCounterMixin, throttling.SimpleRateThrottle):
+    """``limit`` requests per ``seconds`` per client address, for pages outside the API (a
+    survey link): the API's shared counting and its address rule (``NUM_PROXIES``)."""
+
+    def __init__(self, scope: str, limit: int, seconds: int) -> None:
+        self.scope, self.rate = scope, f"{limit}/{seconds}s"
+        self.num_requests, self.duration = limit, seconds
+
+    def get_cache_key(self, request: Any, view: "APIView | None") -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

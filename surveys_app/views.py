@@ -3,19 +3,16 @@ page, where PMs, admins and the deal's owner pick contacts, preview the e-mail a
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from accounts_app.scoping import WorkspaceViewMixin
-from common.throttling import UNREACHABLE
+from common.throttling import AddressRateThrottle
 from deals_app.models import Deal
 from deals_app.selectors.deal_page import deal_get
 
@@ -38,33 +35,14 @@ PUBLIC_RATE_LIMIT = 30
 PUBLIC_RATE_WINDOW = 600  # seconds
 
 
-def client_address(request) -> str:
-    """The caller's address as the API's throttles see it: behind the proxy that
-    DJANGO_BEHIND_PROXY declares, its X-Forwarded-For entry; else REMOTE_ADDR."""
-    proxies: int = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0  # type: ignore[assignment]
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return request.META.get("REMOTE_ADDR", "")
+_THROTTLE_SCOPE = "survey-public"
 
 
 def _over_limit(request) -> bool:
-    """Count this request in the shared ``throttle`` cache; True when over the limit.
-    With the cache unreachable the page keeps working (PRODUCT.md §10)."""
-    cache = caches["throttle"]
-    window = int(timezone.now().timestamp() // PUBLIC_RATE_WINDOW)
-    key = f"survey-public:{client_address(request)}:{window}"
-    try:
-        cache.add(key, 0, timeout=PUBLIC_RATE_WINDOW)
-        count = int(cache.incr(key))
-    except UNREACHABLE:
-        logger.warning("Survey rate-limit counters unreachable; letting the request through.")
-        return False
-    except ValueError:  # expired between add and incr
-        return False
-    return count > PUBLIC_RATE_LIMIT
+    """Count this request in the shared ``throttle`` cache (the API's counting and address
+    rule); True when over the limit. With the cache unreachable the page keeps working."""
+    throttle = AddressRateThrottle(_THROTTLE_SCOPE, PUBLIC_RATE_LIMIT, PUBLIC_RATE_WINDOW)
+    return not throttle.allow_request(request, None)
 
 
 def _closed_page(request, reason: str) -> HttpResponse:
